@@ -1,0 +1,132 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode (strict concurrency) plus the
+/// upcoming features the Hummingbird/NIO anchors use, so imports and existentials stay explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "outpost",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "outpost", targets: ["outpost"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: C modules over system libraries
+
+        /// The system OpenSSL 3 libcrypto (Debian `libssl-dev`). Only `OutpostTLS` imports it, and only
+        /// internally: BoringSSL (inside NIOSSL) exports look-alike symbols (see swift-notes.md).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Libraries (no dependency points upwards)
+
+        /// config.json: a position-tracking JSON reader, the typed model of every EMS 5.4 group and key,
+        /// validation findings and the JSON Schema. Pure: takes bytes, does no I/O.
+        .target(
+            name: "OutpostConfig",
+            swiftSettings: swiftSettings
+        ),
+        /// Sealed secrets (`enc:v1:` AES-256-GCM) and the per-install key file.
+        .target(
+            name: "OutpostSecrets",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// TLS material: PEM certificate chains, private keys in every form OpenSSL writes (decrypted by
+        /// the system libcrypto), certificate inspection and self-signed generation.
+        .target(
+            name: "OutpostTLS",
+            dependencies: [
+                "COpenSSL",
+                "OutpostSecrets",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The AlwaysOn binary protocol: header, bodies, base types, InfoTables, multipart. Pure codec.
+        .target(
+            name: "OutpostWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The command-line tool
+
+        .executableTarget(
+            name: "outpost",
+            dependencies: [
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+
+        .testTarget(
+            name: "OutpostConfigTests",
+            dependencies: ["OutpostConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutpostSecretsTests",
+            dependencies: ["OutpostSecrets"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutpostTLSTests",
+            dependencies: [
+                "OutpostTLS",
+                "OutpostSecrets",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutpostWireTests",
+            dependencies: [
+                "OutpostWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Runs the built `outpost` binary as a process, as an operator would.
+        .testTarget(
+            name: "OutpostCLITests",
+            dependencies: ["outpost"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

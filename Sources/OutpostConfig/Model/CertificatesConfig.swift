@@ -1,0 +1,61 @@
+/// `certificates`: TLS policy for the upstream connection, and the gateway's client identity.
+public struct CertificatesConfig: ConfigSection {
+    public var validate = true
+    /// false: the guide's table says true, its prose and the shipped files say false (spec §7.5).
+    public var allowSelfSigned = false
+    public var certChain: [String] = []
+    public var clientCert: String?
+    public var keyFile: String?
+    public var keyPassphrase: ConfigSecret?
+    public var validationCriteria: ValidationCriteria?
+
+    public init() {}
+
+    public static let summary = "Upstream TLS: server validation and the client certificate."
+
+    public static var fields: [ConfigField<CertificatesConfig>] {
+        [
+            .bool("validate", \.validate, "Verify the platform's certificate."),
+            .bool("allow_self_signed", \.allowSelfSigned, "Accept a self-signed platform certificate."),
+            .stringList("cert_chain", \.certChain, "PEM file(s) of trusted CA certificates."),
+            .optionalString("client_cert", \.clientCert, "PEM client certificate (chain) for mutual TLS."),
+            .optionalString("key_file", \.keyFile, "Private key of client_cert, normally encrypted PKCS#8."),
+            .secret("key_passphrase", \.keyPassphrase, "Passphrase of key_file."),
+            .optionalSection("validation_criteria", \.validationCriteria, "Extra exact-match checks on the platform certificate's subject and issuer."),
+        ]
+    }
+
+    public mutating func check(at path: ConfigPath, node: JSONNode, decoder: inout ConfigDecoder) {
+        let hasCertificate = !(clientCert ?? "").isEmpty
+        let hasKey = !(keyFile ?? "").isEmpty
+        if hasCertificate != hasKey {
+            let missing = hasCertificate ? "key_file" : "client_cert"
+            decoder.error(.missing, path.appending(missing), "client_cert and key_file must be set together; \(missing) is missing", at: node)
+        }
+    }
+}
+
+/// `certificates.validation_criteria`: each present key must equal the certificate's field exactly.
+public struct ValidationCriteria: ConfigSection {
+    public var certCommonName: String?
+    public var certOrganization: String?
+    public var certOrganizationalName: String?
+    public var caCertCommonName: String?
+    public var caCertOrganization: String?
+    public var caCertOrganizationalName: String?
+
+    public init() {}
+
+    public static let summary = "Exact-match checks on the platform certificate's subject and issuer."
+
+    public static var fields: [ConfigField<ValidationCriteria>] {
+        [
+            .optionalString("Cert_Common_Name", \.certCommonName, "Required subject CN."),
+            .optionalString("Cert_Organization", \.certOrganization, "Required subject O."),
+            .optionalString("Cert_Organizational_Name", \.certOrganizationalName, "Required subject OU."),
+            .optionalString("CA_Cert_Common_Name", \.caCertCommonName, "Required issuer CN."),
+            .optionalString("CA_Cert_Organization", \.caCertOrganization, "Required issuer O."),
+            .optionalString("CA_Cert_Organizational_Name", \.caCertOrganizationalName, "Required issuer OU."),
+        ]
+    }
+}
