@@ -41,7 +41,9 @@ let package = Package(
         /// validation findings and the JSON Schema. Pure: takes bytes, does no I/O.
         .target(
             name: "OutpostConfig",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // Double's integral checks call libm, which nothing else links when only this module is used.
+            linkerSettings: [.linkedLibrary("m")]
         ),
         /// Sealed secrets (`enc:v1:` AES-256-GCM) and the per-install key file.
         .target(

@@ -26,7 +26,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
         case .bool(let flag): out += flag ? "true" : "false"
         case .integer(let value): out += String(value)
         case .double(let value):
-            if value.rounded() == value, abs(value) < 1e15 { out += String(Int64(value)) } else { out += "\(value)" }
+            if let integral = Int64(exactly: value) { out += String(integral) } else { out += "\(value)" }
         case .string(let text): Self.writeString(text, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }

@@ -58,6 +58,9 @@ public struct JSONParser {
         case UInt8(ascii: "/"):
             throw error("comments are not allowed in JSON; remove them (config.json.documented is not loadable)")
         default:
+            if Self.isIdentifierByte(byte) {
+                throw JSONSyntaxError(position: start, message: "unexpected '\(wordAtCursor())'; expected a value (text must be in double quotes)")
+            }
             throw error("unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)")
         }
     }
@@ -297,10 +300,7 @@ public struct JSONParser {
             matched = false
         }
         guard matched else {
-            var end = startIndex
-            while end < bytes.count, Self.isIdentifierByte(bytes[end]), end - startIndex < 32 { end += 1 }
-            let word = String(decoding: bytes[startIndex..<max(end, startIndex + 1)], as: UTF8.self)
-            throw JSONSyntaxError(position: start, message: "unexpected '\(word)'; expected a value (text must be in double quotes)")
+            throw JSONSyntaxError(position: start, message: "unexpected '\(wordAtCursor())'; expected a value (text must be in double quotes)")
         }
         for _ in 0..<length { advance() }
     }
@@ -340,6 +340,13 @@ public struct JSONParser {
 
     private func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(position: position, message: message)
+    }
+
+    /// The bare word starting at the cursor (at most 32 bytes), for "unexpected 'yes'" messages.
+    private func wordAtCursor() -> String {
+        var end = index
+        while end < bytes.count, Self.isIdentifierByte(bytes[end]), end - index < 32 { end += 1 }
+        return String(decoding: bytes[index..<max(end, index + 1)], as: UTF8.self)
     }
 
     private func describeCurrent() -> String {

@@ -50,7 +50,7 @@ extension ConfigField {
     func required() -> Self {
         ConfigField(
             key: key, aliases: aliases, summary: summary, isRequired: true, isSecret: isSecret,
-            schema: schema, decode: decode, children: children
+            schema: schema, decode: decode, children: children, whenAbsent: whenAbsent
         )
     }
 }

@@ -52,8 +52,8 @@ public struct ConfigDecoder {
         let value: Int64
         if let integer = number.integer {
             value = integer
-        } else if number.double.rounded() == number.double, abs(number.double) < 9.0e15 {
-            value = Int64(number.double)
+        } else if let integral = Int64(exactly: number.double) {
+            value = integral
         } else {
             typeMismatch(path, expected: expected, got: node)
             return nil

@@ -12,13 +12,18 @@ public struct ConfigField<Model: ConfigSection> {
     let decode: (inout Model, JSONNode, ConfigPath, inout ConfigDecoder) -> Void
     /// Keys nested below this one (for sections), for the catalog.
     let children: (ConfigPath) -> [ConfigKeyInfo]
+    /// Runs when the key is absent: a nested group still checks its defaults (so `http_server`
+    /// missing entirely still reports that authentication needs a user).
+    let whenAbsent: (inout Model, ConfigPath, JSONNode, inout ConfigDecoder) -> Void
 
     init(
         key: String, aliases: [String] = [], summary: String, isRequired: Bool = false, isSecret: Bool = false,
         schema: @escaping (Model) -> [(String, JSONOutput)],
         decode: @escaping (inout Model, JSONNode, ConfigPath, inout ConfigDecoder) -> Void,
-        children: @escaping (ConfigPath) -> [ConfigKeyInfo] = { _ in [] }
+        children: @escaping (ConfigPath) -> [ConfigKeyInfo] = { _ in [] },
+        whenAbsent: @escaping (inout Model, ConfigPath, JSONNode, inout ConfigDecoder) -> Void = { _, _, _, _ in }
     ) {
+        self.whenAbsent = whenAbsent
         self.key = key
         self.aliases = aliases
         self.summary = summary
@@ -200,7 +205,10 @@ extension ConfigField {
             decode: { model, node, path, decoder in
                 if let value = Section.decode(node, at: path, decoder: &decoder) { model[keyPath: keyPath] = value }
             },
-            children: { path in Section.catalog(at: path) }
+            children: { path in Section.catalog(at: path) },
+            whenAbsent: { model, path, parent, decoder in
+                model[keyPath: keyPath].check(at: path, node: parent, decoder: &decoder)
+            }
         )
     }
 
@@ -261,7 +269,7 @@ extension ConfigField {
     public func aliased(_ names: String...) -> Self {
         ConfigField(
             key: key, aliases: aliases + names, summary: summary, isRequired: isRequired, isSecret: isSecret,
-            schema: schema, decode: decode, children: children
+            schema: schema, decode: decode, children: children, whenAbsent: whenAbsent
         )
     }
 }

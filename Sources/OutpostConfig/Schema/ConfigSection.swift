@@ -51,6 +51,9 @@ extension ConfigSection {
             decoder.markPresent(canonicalPath, at: member.keyPosition)
             field.decode(&value, member.value, canonicalPath, &decoder)
         }
+        for field in fields where !presentCanonical.contains(field.key) {
+            field.whenAbsent(&value, path.appending(field.key), node, &decoder)
+        }
         for field in fields where field.isRequired && !presentCanonical.contains(field.key) {
             decoder.error(.missing, path.appending(field.key), "required key is missing (\(field.summary))", at: node)
         }
