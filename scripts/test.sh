@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# README command 2: set up, build and run every test suite. Exit status is non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+outpost_setup
+swift build --build-tests
+swift test
