@@ -37,6 +37,8 @@ public enum ProtectedFile {
             throw FileAccessError(path: path, operation: .read, errno: EISDIR)
         }
         var bytes: [UInt8] = []
+        // Sized up front so the buffer is not reallocated, leaving unwiped copies behind.
+        bytes.reserveCapacity(min(Int(info.st_size), maximumSize) + 1)
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }

@@ -32,16 +32,15 @@ public struct SecretKeyFile: Sendable {
     ///
     /// `subject` names what needed the key (e.g. `http_server.password`) for the missing-file error.
     public static func load(at path: String, for subject: String = "a sealed value") throws(SecretError) -> SecretKeyFile {
-        let contents: ProtectedFile.Contents
+        var contents: ProtectedFile.Contents
         do {
             contents = try ProtectedFile.read(path)
         } catch {
             if error.isMissing { throw .keyFileMissing(path, subject: subject) }
             throw .keyFileUnreadable(error)
         }
-        var bytes = contents.bytes
-        defer { ProtectedFile.wipe(&bytes) }
-        let key = try decode(bytes, path: path)
+        defer { ProtectedFile.wipe(&contents.bytes) }
+        let key = try decode(contents.bytes, path: path)
         var warnings: [String] = []
         if contents.isAccessibleByOthers {
             warnings.append(

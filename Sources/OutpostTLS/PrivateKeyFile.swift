@@ -35,10 +35,9 @@ public struct PrivateKeyFile: Sendable {
         _ path: String, passphrase: PassphraseSource,
         _ body: (PrivateKeyFile, [UInt8]) throws(TLSMaterialError) -> Result
     ) throws(TLSMaterialError) -> Result {
-        let contents = try TLSMaterialError.read("private key file", at: path)
-        var fileBytes = contents.bytes
-        defer { ProtectedFile.wipe(&fileBytes) }
-        let block = try keyBlock(in: PEMBlock.scan(fileBytes), path: path)
+        var contents = try TLSMaterialError.read("private key file", at: path)
+        defer { ProtectedFile.wipe(&contents.bytes) }
+        let block = try keyBlock(in: PEMBlock.scan(contents.bytes), path: path)
         let encryption = describeEncryption(of: block)
         let secret = try passphrase.resolve()
         if let encryption, secret == nil {
