@@ -19,7 +19,8 @@ extension Outpost {
                            (unknown key, with a did-you-mean suggestion) or adjusted
                   note     a key that is accepted but not yet used by this version of Outpost
 
-                Secret values are never printed, only the key that holds them.
+                Sealed (enc:v1:) values are opened with this install's key file to prove they can be;
+                secret values are never printed, only the key that holds them.
 
                 Exit status: 0 when there are no errors (warnings and notes allowed), 1 otherwise.
                 """
@@ -30,6 +31,14 @@ extension Outpost {
 
         @Flag(name: .long, help: "Leave out the \"accepted, not yet used\" notes.")
         var noNotes = false
+
+        @Option(name: .long, help: ArgumentHelp(
+            "The secret key file that opens enc:v1: values (default: $OUTPOST_SECRET_KEY_FILE, else ~/.config/outpost/secret.key).",
+            valueName: "PATH"))
+        var keyFile: String?
+
+        @Flag(name: .long, help: "Do not try to open enc:v1: values (when checking a file for another machine).")
+        var skipSecrets = false
 
         @Flag(name: .long, help: "Print the JSON Schema of config.json (for editors) and exit.")
         var printSchema = false
@@ -54,7 +63,10 @@ extension Outpost {
             } catch {
                 throw CLIError("\(error)")
             }
-            let result = EMSConfig.load(bytes, notYetUsed: !noNotes)
+            var result = EMSConfig.load(bytes, notYetUsed: !noNotes)
+            if !skipSecrets {
+                result.findings = (result.findings + SealedSecretCheck.findings(for: result.secrets, keyFile: keyFile)).inFileOrder
+            }
             if json {
                 print(ValidationReport(file: file, findings: result.findings).json())
             } else {

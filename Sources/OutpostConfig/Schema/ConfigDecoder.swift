@@ -3,8 +3,8 @@ public struct ConfigDecoder {
     public private(set) var findings: [ConfigFinding] = []
     /// Keys present in the file, by generic path (`auto_bind[].name`), with their first position.
     public private(set) var presentKeys: [String: SourcePosition] = [:]
-    /// Secret-bearing keys present in the file and the form each was written in.
-    public private(set) var secrets: [(path: ConfigPath, form: ConfigSecret.Form, position: SourcePosition)] = []
+    /// Secret-bearing keys present in the file (non-empty values), in file order.
+    public private(set) var secrets: [ConfigSecretOccurrence] = []
 
     public init() {}
 
@@ -32,7 +32,7 @@ public struct ConfigDecoder {
     }
 
     mutating func recordSecret(_ path: ConfigPath, _ secret: ConfigSecret, at position: SourcePosition) {
-        secrets.append((path, secret.form, position))
+        secrets.append(ConfigSecretOccurrence(path: path, secret: secret, position: position))
     }
 
     // MARK: - Scalar readers
@@ -83,4 +83,13 @@ public struct ConfigDecoder {
         if let unit { text += " (\(unit))" }
         return text
     }
+}
+
+/// Where a secret-bearing key was found, so callers can open sealed values and point at the key.
+public struct ConfigSecretOccurrence: Sendable, Equatable {
+    public var path: ConfigPath
+    public var secret: ConfigSecret
+    public var position: SourcePosition
+
+    public var form: ConfigSecret.Form { secret.form }
 }

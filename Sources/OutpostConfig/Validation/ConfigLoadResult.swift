@@ -6,6 +6,8 @@ public struct ConfigLoadResult<Config: Sendable>: Sendable {
     public var findings: [ConfigFinding]
     /// Keys present in the file, by generic path, with their position.
     public var presentKeys: [String: SourcePosition]
+    /// Secret-bearing keys present in the file, so a caller with the key file can check sealed values.
+    public var secrets: [ConfigSecretOccurrence] = []
 
     public var hasErrors: Bool { findings.hasErrors }
 }

@@ -28,7 +28,7 @@ extension EMSConfig {
         if notYetUsed {
             findings += Self.notYetUsedFindings(presentKeys: decoder.presentKeys)
         }
-        return ConfigLoadResult(config: config, findings: findings.inFileOrder, presentKeys: decoder.presentKeys)
+        return ConfigLoadResult(config: config, findings: findings.inFileOrder, presentKeys: decoder.presentKeys, secrets: decoder.secrets)
     }
 
     public static func load(_ text: String, notYetUsed: Bool = true) -> ConfigLoadResult<EMSConfig> {

@@ -2,7 +2,7 @@ extension EMSConfig {
     /// The warnings EMS 5.4 prints at start-up for insecure settings, plus Outpost's own: plain-text
     /// secrets (naming the key, never the value) and `AES:` values nobody here can open.
     func securityFindings(
-        secrets: [(path: ConfigPath, form: ConfigSecret.Form, position: SourcePosition)],
+        secrets: [ConfigSecretOccurrence],
         presentKeys: [String: SourcePosition]
     ) -> [ConfigFinding] {
         var findings: [ConfigFinding] = []
@@ -28,7 +28,7 @@ extension EMSConfig {
             insecure("certificates.allow_self_signed", "Self signed certificates are enabled: any self-signed server is accepted as the platform; set allow_self_signed to false")
         }
         for secret in secrets {
-            switch secret.form {
+            switch secret.secret.form {
             case .plain where !secret.path.components.isEmpty:
                 findings.append(ConfigFinding(
                     .warning, .plaintextSecret, path: secret.path.description,
