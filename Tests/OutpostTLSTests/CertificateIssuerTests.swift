@@ -100,3 +100,21 @@ struct CertificateIssuerTests {
         #expect(error?.code == .invalidRequest)
     }
 }
+
+/// The development PKI for `outpost up`: server and client certificates verify against its CA.
+struct DevelopmentPKITests {
+    @Test func create_writesCAServerAndClient_allVerifyWithOpenSSL() throws {
+        let workspace = try Workspace()
+        let passphrase = SecretValue.random()
+        let paths = try DevelopmentPKI.create(in: workspace.file("pki"), passphrase: passphrase)
+        let server = try workspace.openssl(["verify", "-purpose", "sslserver", "-CAfile", paths.caCertificate, paths.serverCertificate])
+        #expect(server.contains("OK"))
+        let client = try workspace.openssl(["verify", "-purpose", "sslclient", "-CAfile", paths.caCertificate, paths.clientCertificate])
+        #expect(client.contains("OK"))
+        let identity = try TLSIdentity.load(
+            certificateFile: paths.serverCertificate, keyFile: paths.serverKey, passphrase: .value(passphrase))
+        #expect(identity.summary.subjectAlternativeNames == ["DNS:localhost", "IP:127.0.0.1", "IP:::1"])
+        let mode = try FileManager.default.attributesOfItem(atPath: paths.caKey)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+}
