@@ -1,0 +1,111 @@
+public import NIOCore
+
+extension AlwaysOnMessage {
+    /// Decodes one message from all readable bytes of `buffer` (one WebSocket message) without moving
+    /// its reader index. Bytes after the body are kept in ``WireSpelling/trailingBytes``; error offsets
+    /// count from the reader index.
+    public init(decoding buffer: ByteBuffer, limits: WireLimits = .default) throws(WireError) {
+        let result: Result<(AlwaysOnMessage, Int?), WireError> = buffer.withUnsafeReadableBytes { bytes in
+            do throws(WireError) {
+                return .success(try AlwaysOnMessage.parse(bytes, limits: limits))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var (message, chunkDataOffset) = try result.get()
+        if let chunkDataOffset, case .chunk(var chunk) = message.body {
+            chunk.data = buffer.getSlice(
+                at: buffer.readerIndex + chunkDataOffset,
+                length: buffer.readableBytes - chunkDataOffset
+            )!
+            message.body = .chunk(chunk)
+        }
+        self = message
+    }
+
+    /// Decodes one message from all readable bytes of `buffer` and consumes them. On error the reader
+    /// index does not move.
+    public static func decode(from buffer: inout ByteBuffer, limits: WireLimits = .default) throws(WireError) -> AlwaysOnMessage {
+        let message = try AlwaysOnMessage(decoding: buffer, limits: limits)
+        buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        return message
+    }
+
+    /// Decodes one message from a byte array (tests, tools).
+    public init(decoding bytes: [UInt8], limits: WireLimits = .default) throws(WireError) {
+        try self.init(decoding: ByteBuffer(bytes: bytes), limits: limits)
+    }
+
+    /// The message and, for a chunk, the offset where its data starts (the data is sliced from the
+    /// `ByteBuffer` by the caller, so chunks share the input's storage).
+    private static func parse(
+        _ bytes: UnsafeRawBufferPointer,
+        limits: WireLimits
+    ) throws(WireError) -> (AlwaysOnMessage, Int?) {
+        guard bytes.count <= limits.maxMessageSize else {
+            throw WireError(
+                .messageTooLarge,
+                at: 0,
+                "the message is \(bytes.count) bytes; the limit is \(limits.maxMessageSize)"
+            )
+        }
+        var reader = WireReader(bytes: bytes, limits: limits)
+        let version = try reader.byte("header version")
+        let code = MessageCode(rawValue: try reader.byte("header code"))
+        let requestID = try reader.uint32("header request id")
+        let endpointID = try reader.uint32("header endpoint id")
+        let sessionID = try reader.uint32("header Session ID")
+        let multipartFlag = try reader.byte("header multipart flag")
+        if version != 1 { reader.spelling.version = version }
+
+        if code.kind == .undefined {
+            throw WireError(
+                .unknownMessageCode,
+                at: 1,
+                "\(hexByte(code.rawValue)) is not a message code (requests 0x01–0x04, BIND 0x0A, UNBIND 0x0B, AUTH 0x14, KEEP_ALIVE 0x1F, responses 0x40 and up)"
+            )
+        }
+
+        let body: MessageBody
+        var chunkDataOffset: Int? = nil
+        if multipartFlag != 0 {
+            guard code.kind == .request || code.kind == .response else {
+                throw WireError(.invalidChunk, at: 14, "\(code.name) messages cannot be multipart")
+            }
+            if multipartFlag != 1 { reader.spelling.multipartFlag = multipartFlag }
+            let fields = try reader.chunkFields(code)
+            chunkDataOffset = reader.position
+            body = .chunk(
+                MultipartChunk(
+                    code: code,
+                    number: fields.number,
+                    count: fields.count,
+                    chunkSize: fields.size,
+                    entity: fields.entity,
+                    data: ByteBuffer()
+                )
+            )
+        } else {
+            switch code.kind {
+            case .request: body = .request(try reader.requestBody(RequestMethod(rawValue: code.rawValue)!))
+            case .response: body = .response(try reader.responseBody(ResponseStatus(rawValue: code.rawValue)!))
+            case .auth: body = .auth(try reader.authBody())
+            case .bind: body = .bind(try reader.bindBody())
+            case .unbind: body = .unbind(try reader.bindBody())
+            case .keepAlive, .undefined: body = .keepAlive
+            }
+            if !reader.isAtEnd {
+                reader.spelling.trailingBytes = reader.rest()
+            }
+        }
+        let spelling = reader.spelling.isCanonical ? nil : reader.spelling
+        let message = AlwaysOnMessage(
+            requestID: requestID,
+            endpointID: endpointID,
+            sessionID: sessionID,
+            body: body,
+            spelling: spelling
+        )
+        return (message, chunkDataOffset)
+    }
+}

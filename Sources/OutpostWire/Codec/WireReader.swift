@@ -1,0 +1,164 @@
+/// A cursor over the bytes of one complete message.
+///
+/// AlwaysOn messages carry no overall length: a WebSocket message is the unit, so decoding is a single
+/// pass over a complete buffer rather than a resumable parser. Every read checks the bytes that remain
+/// before touching or allocating anything, and every error names the field and the offset where it
+/// starts. Non-canonical spellings are recorded in ``spelling`` as they are met.
+struct WireReader: ~Copyable {
+    let bytes: UnsafeRawBufferPointer
+    private(set) var position: Int
+    let limits: WireLimits
+    private var depth = 0
+    private var stringOrdinal = 0
+    private var flagOrdinal = 0
+    var spelling = WireSpelling()
+
+    init(bytes: UnsafeRawBufferPointer, limits: WireLimits, position: Int = 0) {
+        self.bytes = bytes
+        self.limits = limits
+        self.position = position
+    }
+
+    var remaining: Int { bytes.count - position }
+
+    var isAtEnd: Bool { position >= bytes.count }
+
+    // MARK: Errors
+
+    func truncated(_ field: StaticString, at start: Int, needs: Int) -> WireError {
+        WireError(
+            .truncated,
+            at: start,
+            "message ends inside the \(field): it needs \(needs) byte\(needs == 1 ? "" : "s"), \(max(0, bytes.count - start)) left"
+        )
+    }
+
+    // MARK: Fixed-size fields
+
+    @inline(__always)
+    mutating func byte(_ field: StaticString) throws(WireError) -> UInt8 {
+        guard position < bytes.count else { throw truncated(field, at: position, needs: 1) }
+        let value = bytes[position]
+        position &+= 1
+        return value
+    }
+
+    @inline(__always)
+    mutating func uint16(_ field: StaticString) throws(WireError) -> UInt16 {
+        guard remaining >= 2 else { throw truncated(field, at: position, needs: 2) }
+        let value = bytes.loadUnaligned(fromByteOffset: position, as: UInt16.self)
+        position &+= 2
+        return UInt16(bigEndian: value)
+    }
+
+    @inline(__always)
+    mutating func uint32(_ field: StaticString) throws(WireError) -> UInt32 {
+        guard remaining >= 4 else { throw truncated(field, at: position, needs: 4) }
+        let value = bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self)
+        position &+= 4
+        return UInt32(bigEndian: value)
+    }
+
+    @inline(__always)
+    mutating func uint64(_ field: StaticString) throws(WireError) -> UInt64 {
+        guard remaining >= 8 else { throw truncated(field, at: position, needs: 8) }
+        let value = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+        position &+= 8
+        return UInt64(bigEndian: value)
+    }
+
+    /// Declared byte counts are checked against what is left before the caller allocates anything.
+    mutating func rawBytes(_ count: Int, _ field: StaticString, lengthAt start: Int) throws(WireError) -> [UInt8] {
+        guard count <= remaining else {
+            throw WireError(
+                .lengthExceedsMessage,
+                at: start,
+                "the \(field) declares \(count) bytes but only \(remaining) remain in the message"
+            )
+        }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)])
+        position += count
+        return [UInt8](slice)
+    }
+
+    /// Everything from the cursor to the end, consumed.
+    mutating func rest() -> [UInt8] {
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[position...])
+        position = bytes.count
+        return [UInt8](slice)
+    }
+
+    // MARK: Strings (§4.2)
+
+    /// A length-prefixed string: one byte below 0x80, else four bytes with bit 31 set.
+    mutating func string(_ field: StaticString) throws(WireError) -> String {
+        let start = position
+        let first = try byte(field)
+        let length: Int
+        let ordinal = stringOrdinal
+        stringOrdinal &+= 1
+        if first < 0x80 {
+            length = Int(first)
+        } else {
+            guard remaining >= 3 else { throw truncated(field, at: start, needs: 4) }
+            let low = UInt32(bytes[position]) << 16 | UInt32(bytes[position + 1]) << 8 | UInt32(bytes[position + 2])
+            position &+= 3
+            length = Int(UInt32(first & 0x7F) << 24 | low)
+            if length < 0x80 { spelling.longFormStrings.append(ordinal) }
+        }
+        guard length <= remaining else {
+            throw WireError(
+                .lengthExceedsMessage,
+                at: start,
+                "the \(field) declares \(length) bytes but only \(remaining) remain in the message"
+            )
+        }
+        if length == 0 { return "" }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
+        position &+= length
+        let units = slice.assumingMemoryBound(to: UInt8.self)
+        if let text = String(validating: units, as: UTF8.self) { return text }
+        spelling.invalidUTF8Strings[ordinal] = [UInt8](units)
+        return String(decoding: units, as: UTF8.self)
+    }
+
+    // MARK: Flags and markers
+
+    /// A byte where 0 means false and any other value true (flags, entry and row markers, BOOLEAN).
+    @inline(__always)
+    mutating func flag(_ field: StaticString) throws(WireError) -> Bool {
+        let value = try byte(field)
+        let ordinal = flagOrdinal
+        flagOrdinal &+= 1
+        if value > 1 { spelling.flagBytes[ordinal] = value }
+        return value != 0
+    }
+
+    /// The params/content marker: `05` means an InfoTable follows; anything else means none (`FF` is
+    /// canonical).
+    mutating func contentMarker(_ field: StaticString) throws(WireError) -> Bool {
+        let value = try byte(field)
+        let ordinal = flagOrdinal
+        flagOrdinal &+= 1
+        if value == BaseType.infoTable.rawValue { return true }
+        if value != BaseType.nothing.rawValue { spelling.flagBytes[ordinal] = value }
+        return false
+    }
+
+    // MARK: Nesting
+
+    mutating func enterNested(at offset: Int) throws(WireError) {
+        depth += 1
+        guard depth <= limits.maxNestingDepth else {
+            throw WireError(
+                .nestingTooDeep,
+                at: offset,
+                "InfoTables and VARIANTs are nested more than \(limits.maxNestingDepth) levels deep"
+            )
+        }
+    }
+
+    mutating func leaveNested() {
+        depth -= 1
+    }
+}

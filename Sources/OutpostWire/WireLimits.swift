@@ -1,0 +1,28 @@
+/// Bounds a decoder enforces so that hostile input cannot exhaust memory or the stack.
+///
+/// Lengths and counts are always checked against the bytes that remain before anything is allocated;
+/// these limits add the checks that the bytes alone cannot give.
+public struct WireLimits: Sendable, Hashable {
+    /// The deepest allowed nesting of InfoTables and VARIANTs. The parameters InfoTable of a request is
+    /// level 1; a property push (InfoTable → INFOTABLE → VARIANT) reaches 3.
+    public var maxNestingDepth: Int
+    /// The largest message accepted, single or reassembled from chunks (the C SDK's `MAX_MESSAGE_SIZE`).
+    public var maxMessageSize: Int
+
+    /// Depth that encoding never exceeds, whatever the decoding limit: recursion deeper than this could
+    /// exhaust a thread's stack.
+    public static let hardMaximumNestingDepth = 256
+
+    /// 16 levels and 1 MiB, the C SDK's message limit.
+    public static let `default` = WireLimits()
+
+    public init(maxNestingDepth: Int = 16, maxMessageSize: Int = 1 << 20) {
+        precondition(
+            (1...WireLimits.hardMaximumNestingDepth).contains(maxNestingDepth),
+            "maxNestingDepth must be 1...\(WireLimits.hardMaximumNestingDepth)"
+        )
+        precondition(maxMessageSize >= 64 && maxMessageSize <= Int(Int32.max), "maxMessageSize must be 64...2^31-1")
+        self.maxNestingDepth = maxNestingDepth
+        self.maxMessageSize = maxMessageSize
+    }
+}

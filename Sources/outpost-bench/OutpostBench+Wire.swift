@@ -1,0 +1,113 @@
+import ArgumentParser
+import NIOCore
+import OutpostWire
+
+extension OutpostBench {
+    /// Encode and decode of a property push (`UpdateSubscribedPropertyValues`, `alwayson.md` §5e) with
+    /// several rows, the message an edge sends most.
+    struct Wire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "AlwaysOn codec: encode and decode a property-push message.",
+            discussion: """
+                The message is a POST of UpdateSubscribedPropertyValues whose 'values' InfoTable has \
+                --rows rows (name, VARIANT NUMBER value, DATETIME time, quality), as the C SDK sends it. \
+                Encoding reuses one buffer (clear, then encode), as an uplink does; decoding builds the \
+                full message value from the bytes. Goal on a 2-core machine: 1 M/s encode, 500 k/s \
+                decode with 10 rows.
+                """
+        )
+
+        @Option(help: "Rows in the pushed InfoTable.")
+        var rows: Int = 10
+
+        @Option(help: "Messages per round.")
+        var iterations: Int = 1_000_000
+
+        @Option(help: "Rounds per measurement; the best round is reported.")
+        var rounds: Int = 5
+
+        func validate() throws {
+            guard rows >= 0 else { throw ValidationError("--rows must not be negative.") }
+            guard iterations > 0, rounds > 0 else { throw ValidationError("--iterations and --rounds must be positive.") }
+        }
+
+        func run() throws {
+            let message = Self.propertyPush(rows: rows)
+            var buffer = ByteBufferAllocator().buffer(capacity: 4096)
+            try message.encode(into: &buffer)
+            let size = buffer.readableBytes
+            guard try AlwaysOnMessage(decoding: buffer) == message else {
+                throw ValidationError("the benchmark message does not survive a round trip")
+            }
+            print("wire: property push, \(rows) rows, \(size) bytes per message, \(iterations) messages x \(rounds) rounds")
+
+            var encodeBest = Double.infinity
+            for _ in 0..<rounds {
+                let seconds = try BenchClock.seconds(iterations: iterations) {
+                    buffer.clear()
+                    try message.encode(into: &buffer)
+                }
+                encodeBest = min(encodeBest, seconds)
+            }
+            let frame = buffer
+            var checksum: UInt64 = 0
+            var decodeBest = Double.infinity
+            for _ in 0..<rounds {
+                let seconds = try BenchClock.seconds(iterations: iterations) {
+                    let decoded = try AlwaysOnMessage(decoding: frame)
+                    checksum &+= UInt64(decoded.requestID)
+                }
+                decodeBest = min(decodeBest, seconds)
+            }
+            report("encode", seconds: encodeBest, size: size)
+            report("decode", seconds: decodeBest, size: size)
+            print("  (checksum \(checksum))")
+        }
+
+        private func report(_ what: String, seconds: Double, size: Int) {
+            let perSecond = Double(iterations) / seconds
+            let nanoseconds = seconds / Double(iterations) * 1e9
+            let megabytes = perSecond * Double(size) / 1e6
+            print("  \(what): \(BenchClock.rate(perSecond)) messages (\(BenchClock.round1(nanoseconds)) ns each, \(BenchClock.round1(megabytes)) MB/s)")
+        }
+
+        /// POST THING Dev1 SERVICES UpdateSubscribedPropertyValues, params `values` = INFOTABLE of
+        /// name/value/time/quality rows.
+        static func propertyPush(rows: Int) -> AlwaysOnMessage {
+            let shape = DataShape(fields: [
+                FieldDefinition(name: "name", baseType: .string),
+                FieldDefinition(name: "value", baseType: .variant),
+                FieldDefinition(name: "time", baseType: .datetime),
+                FieldDefinition(name: "quality", baseType: .string),
+            ])
+            let values = InfoTable(
+                dataShape: shape,
+                rows: (0..<rows).map { index in
+                    [
+                        .string("Temp\(index)"),
+                        .variant(.number(21.5 + Double(index))),
+                        .datetime(1_704_067_200_000 + Int64(index)),
+                        .string("GOOD"),
+                    ]
+                }
+            )
+            let parameters = InfoTable(
+                fields: [FieldDefinition(name: "values", baseType: .infoTable)],
+                rows: [[.infoTable(values)]]
+            )
+            return AlwaysOnMessage(
+                requestID: 4,
+                sessionID: 0x2A,
+                body: .request(
+                    RequestBody(
+                        method: .post,
+                        entityName: "Dev1",
+                        characteristic: .services,
+                        target: "UpdateSubscribedPropertyValues",
+                        parameters: parameters
+                    )
+                )
+            )
+        }
+    }
+}

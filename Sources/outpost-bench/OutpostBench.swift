@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// `outpost-bench`: throughput figures for the gateway's hot paths, meant for release builds
+/// (`swift run -c release outpost-bench <mode>`). Each mode is a subcommand in its own
+/// `OutpostBench+Mode.swift` file; add new modes to `subcommands`.
+@main
+struct OutpostBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outpost-bench",
+        abstract: "Measure the throughput of Outpost's hot paths and print the figures.",
+        discussion: """
+            Run release builds only: debug builds are 10-50x slower and say nothing about production. \
+            Figures are wall-clock on whatever else the machine is doing; compare runs on the same \
+            machine, and prefer the best of several rounds.
+            """,
+        subcommands: [Wire.self]
+    )
+}
+
+/// Shared timing helpers for the modes.
+enum BenchClock {
+    /// Runs `body` `iterations` times and returns the elapsed seconds.
+    static func seconds(iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<iterations {
+            try body()
+        }
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// `1.23 M/s`, `456.7 k/s`.
+    static func rate(_ perSecond: Double) -> String {
+        if perSecond >= 1e6 { return "\(round1(perSecond / 1e6)) M/s" }
+        if perSecond >= 1e3 { return "\(round1(perSecond / 1e3)) k/s" }
+        return "\(round1(perSecond)) /s"
+    }
+
+    static func round1(_ value: Double) -> String {
+        let scaled = (value * 10).rounded() / 10
+        return String(scaled)
+    }
+}
