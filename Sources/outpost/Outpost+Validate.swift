@@ -9,17 +9,19 @@ extension Outpost {
             commandName: "validate",
             abstract: "Check a config.json for errors, insecure settings and typos.",
             discussion: """
-                Reads FILE (an EMS 5.4-style config.json) and reports every problem in one run, each as
+                Reads FILE (an EMS 5.4-style config.json) and reports every problem in one run, each as \
                 FILE:LINE:COLUMN: SEVERITY: PATH: MESSAGE.
 
-                  error    the file cannot be used: JSON syntax, wrong type or range, missing required
-                           key, a value Outpost cannot open (such as an AES: value from the original EMS)
-                  warning  the file works but something is insecure (TLS off, authentication off,
-                           certificate validation off, self-signed allowed, plain-text secrets), ignored
-                           (unknown key, with a did-you-mean suggestion) or adjusted
-                  note     a key that is accepted but not yet used by this version of Outpost
+                  error    the file cannot be used: JSON syntax, wrong type or range,
+                           missing required key, a value Outpost cannot open
+                           (such as an AES: value from the original EMS)
+                  warning  the file works, but something is insecure (TLS off,
+                           authentication off, certificate validation off,
+                           self-signed allowed, plain-text secrets), ignored
+                           (unknown key, with a suggestion) or adjusted
+                  note     a key accepted but not yet used by this version
 
-                Sealed (enc:v1:) values are opened with this install's key file to prove they can be;
+                Sealed (enc:v1:) values are opened with this install's key file to prove they can be; \
                 secret values are never printed, only the key that holds them.
 
                 Exit status: 0 when there are no errors (warnings and notes allowed), 1 otherwise.

@@ -9,8 +9,8 @@ struct Outpost: AsyncParsableCommand {
         commandName: "outpost",
         abstract: "Edge micro-server gateway: EMS REST facade, Lua script resource and AlwaysOn uplink.",
         discussion: """
-            Outpost connects devices on a local network to an industrial IoT platform over one persistent,
-            mutually authenticated TLS WebSocket speaking the AlwaysOn protocol. Configuration files are
+            Outpost connects devices on a local network to an industrial IoT platform over one persistent, \
+            mutually authenticated TLS WebSocket speaking the AlwaysOn protocol. Configuration files are \
             compatible with ThingWorx WS EMS 5.4 (config.json) and its Lua Script Resource (config.lua).
 
             Run `outpost help SUBCOMMAND` for the details of each subcommand.
@@ -21,6 +21,7 @@ struct Outpost: AsyncParsableCommand {
             Secret.self,
             Cert.self,
             Wire.self,
+            Platform.self,
         ]
     )
 
