@@ -8,12 +8,12 @@ extension Outpost {
             commandName: "cert",
             abstract: "Make, inspect and check TLS certificates and private keys.",
             discussion: """
-                Outpost reads PEM certificates (chains allowed, with or without "Bag Attributes" text)
-                and private keys in every form OpenSSL writes: PKCS#8, PKCS#1 and SEC1, and encrypted
-                PKCS#8 with PBKDF2 (any HMAC) or scrypt, AES or 3DES, or legacy PBES1, and traditional
+                Outpost reads PEM certificates (chains allowed, with or without "Bag Attributes" text) \
+                and private keys in every form OpenSSL writes: PKCS#8, PKCS#1 and SEC1, and encrypted \
+                PKCS#8 with PBKDF2 (any HMAC) or scrypt, AES or 3DES, or legacy PBES1, and traditional \
                 "Proc-Type: 4,ENCRYPTED" PEM. A key and its certificates may share one file.
 
-                Passphrases never go on the command line: give a file (--passphrase-file), the name of
+                Passphrases never go on the command line: give a file (--passphrase-file), the name of \
                 an environment variable (--passphrase-env), or pipe it in (--passphrase-stdin).
                 """,
             subcommands: [SelfSigned.self, Inspect.self, Check.self]

@@ -12,10 +12,10 @@ extension Outpost.Cert {
 
                   ok: key matches certificate (<common name>, <key type>, expires <date>)
 
-                or one line naming what is wrong: a missing or unreadable file, no key or no certificate
-                where one was expected, a wrong or missing passphrase, an encryption scheme that is not
-                supported, a key that belongs to another certificate, or a certificate that has expired
-                or is not valid yet. Warnings (a key file others can read, expiry within 30 days) go to
+                or one line naming what is wrong: a missing or unreadable file, no key or no certificate \
+                where one was expected, a wrong or missing passphrase, an encryption scheme that is not \
+                supported, a key that belongs to another certificate, or a certificate that has expired \
+                or is not valid yet. Warnings (a key file others can read, expiry within 30 days) go to \
                 stderr.
 
                 Exit status: 0 when the pair is usable, 1 otherwise.

@@ -9,10 +9,10 @@ extension Outpost.Cert {
             commandName: "inspect",
             abstract: "Show subject, issuer, names, validity and fingerprint of each certificate in a file.",
             discussion: """
-                For every certificate in each FILE (a chain, a CA bundle, or a merged key-and-certificate
-                file; other blocks and text are skipped) prints the subject and issuer, subject
-                alternative names, validity period and days left, serial number, key type, whether it is
-                a CA, and the SHA-256 fingerprint in the colon-separated form `openssl x509 -fingerprint
+                For every certificate in each FILE (a chain, a CA bundle, or a merged key-and-certificate \
+                file; other blocks and text are skipped) prints the subject and issuer, subject \
+                alternative names, validity period and days left, serial number, key type, whether it is \
+                a CA, and the SHA-256 fingerprint in the colon-separated form `openssl x509 -fingerprint \
                 -sha256` prints. Expired certificates are shown, not refused.
 
                 With --json, prints one JSON array with an object per certificate.

@@ -9,23 +9,25 @@ extension Outpost.Cert {
             commandName: "self-signed",
             abstract: "Make a new P-256 key and certificate: self-signed, a CA, or signed by your CA.",
             discussion: """
-                Writes DIR/cert.pem and DIR/key.pem. The key is always encrypted (PKCS#8, PBKDF2-SHA256,
-                AES-256-CBC) and its file is created with mode 0600; DIR is created (mode 0700) if missing.
+                Writes DIR/cert.pem and DIR/key.pem. The key is always encrypted (PKCS#8, PBKDF2-SHA256, \
+                AES-256-CBC) and its file is created with mode 0600; DIR is created (mode 0700) if missing. \
                 Existing files are not replaced unless --force is given.
 
-                The key's passphrase is, by default, a new random one, printed on stdout as an enc:v1:
-                sealed value (sealed with the secret key file, see `outpost secret --help`), ready to
-                paste into http_server.passphrase or certificates.key_passphrase. With
-                --passphrase-stdin the passphrase is read from stdin instead and nothing is printed on
+                The key's passphrase is, by default, a new random one, printed on stdout as an enc:v1: \
+                sealed value (sealed with the secret key file, see `outpost secret --help`), ready to \
+                paste into http_server.passphrase or certificates.key_passphrase. With \
+                --passphrase-stdin the passphrase is read from stdin instead and nothing is printed on \
                 stdout.
 
-                Leaf certificates may be used for both server and client authentication. Without --san
+                Leaf certificates may be used for both server and client authentication. Without --san \
                 the common name becomes the only subject alternative name (DNS, or IP for an address).
 
                 A small private PKI:
-                  outpost cert self-signed --cn "Dev CA" --is-ca --out ca --passphrase-stdin < ca-pass.txt
-                  outpost cert self-signed --cn gateway.local --san DNS:gateway.local,IP:10.0.0.5 --out gw \\
-                      --ca-cert ca/cert.pem --ca-key ca/key.pem --ca-passphrase-file ca-pass.txt
+                  outpost cert self-signed --cn "Dev CA" --is-ca --out ca \\
+                      --passphrase-stdin < ca-pass.txt
+                  outpost cert self-signed --cn gw.local --san DNS:gw.local,IP:10.0.0.5 \\
+                      --out gw --ca-cert ca/cert.pem --ca-key ca/key.pem \\
+                      --ca-passphrase-file ca-pass.txt
                 """
         )
 

@@ -8,13 +8,13 @@ extension Outpost.Secret {
             commandName: "decrypt",
             abstract: "Open an enc:v1: value and print the secret.",
             discussion: """
-                Takes the sealed value as an argument or on stdin (it is not secret, so the command line
-                is fine) and prints the plain value on stdout, followed by a newline. Use it to check
+                Takes the sealed value as an argument or on stdin (it is not secret, so the command line \
+                is fine) and prints the plain value on stdout, followed by a newline. Use it to check \
                 which secret a config holds, or to pipe a key passphrase into another command:
 
                   outpost secret decrypt 'enc:v1:Jq3...' | outpost cert check --cert c.pem --key k.pem --passphrase-stdin
 
-                Fails with one line naming the key file if the value was sealed with another key file,
+                Fails with one line naming the key file if the value was sealed with another key file, \
                 or is damaged.
                 """
         )

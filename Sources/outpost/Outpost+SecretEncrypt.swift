@@ -8,11 +8,11 @@ extension Outpost.Secret {
             commandName: "encrypt",
             abstract: "Seal a secret read from stdin; print the enc:v1: value to put in a config file.",
             discussion: """
-                Reads the secret from stdin (one trailing newline is removed; on a terminal the input is
-                not echoed) and prints one line, enc:v1:<base64>, on stdout. Each run gives a different
+                Reads the secret from stdin (one trailing newline is removed; on a terminal the input is \
+                not echoed) and prints one line, enc:v1:<base64>, on stdout. Each run gives a different \
                 line for the same secret (a fresh random nonce); all of them open to the same value.
 
-                Creates the key file with a new random key (mode 0600, directory 0700) if it does not
+                Creates the key file with a new random key (mode 0600, directory 0700) if it does not \
                 exist yet, and says so on stderr.
 
                 Examples:
