@@ -26,6 +26,14 @@ extension OutpostBench {
         @Option(help: "Rounds per measurement; the best round is reported.")
         var rounds: Int = 5
 
+        /// What to measure.
+        enum Part: String, ExpressibleByArgument, CaseIterable {
+            case encode, decode, both
+        }
+
+        @Option(help: "Measure only encoding or only decoding (for profiling).")
+        var only: Part = .both
+
         func validate() throws {
             guard rows >= 0 else { throw ValidationError("--rows must not be negative.") }
             guard iterations > 0, rounds > 0 else { throw ValidationError("--iterations and --rounds must be positive.") }
@@ -41,34 +49,37 @@ extension OutpostBench {
             }
             print("wire: property push, \(rows) rows, \(size) bytes per message, \(iterations) messages x \(rounds) rounds")
 
-            var encodeBest = Double.infinity
-            for _ in 0..<rounds {
-                let seconds = try BenchClock.seconds(iterations: iterations) {
+            var encodeBest = BenchClock.Elapsed(wall: .infinity, cpu: .infinity)
+            for _ in 0..<(only == .decode ? 0 : rounds) {
+                let elapsed = try BenchClock.measure(iterations: iterations) {
                     buffer.clear()
                     try message.encode(into: &buffer)
                 }
-                encodeBest = min(encodeBest, seconds)
+                encodeBest = BenchClock.Elapsed(wall: min(encodeBest.wall, elapsed.wall), cpu: min(encodeBest.cpu, elapsed.cpu))
             }
             let frame = buffer
             var checksum: UInt64 = 0
-            var decodeBest = Double.infinity
-            for _ in 0..<rounds {
-                let seconds = try BenchClock.seconds(iterations: iterations) {
+            var decodeBest = BenchClock.Elapsed(wall: .infinity, cpu: .infinity)
+            for _ in 0..<(only == .encode ? 0 : rounds) {
+                let elapsed = try BenchClock.measure(iterations: iterations) {
                     let decoded = try AlwaysOnMessage(decoding: frame)
                     checksum &+= UInt64(decoded.requestID)
                 }
-                decodeBest = min(decodeBest, seconds)
+                decodeBest = BenchClock.Elapsed(wall: min(decodeBest.wall, elapsed.wall), cpu: min(decodeBest.cpu, elapsed.cpu))
             }
-            report("encode", seconds: encodeBest, size: size)
-            report("decode", seconds: decodeBest, size: size)
+            if only != .decode { report("encode", encodeBest, size: size) }
+            if only != .encode { report("decode", decodeBest, size: size) }
             print("  (checksum \(checksum))")
         }
 
-        private func report(_ what: String, seconds: Double, size: Int) {
-            let perSecond = Double(iterations) / seconds
-            let nanoseconds = seconds / Double(iterations) * 1e9
+        private func report(_ what: String, _ elapsed: BenchClock.Elapsed, size: Int) {
+            let perSecond = Double(iterations) / elapsed.wall
+            let perCPUSecond = Double(iterations) / elapsed.cpu
+            let nanoseconds = elapsed.cpu / Double(iterations) * 1e9
             let megabytes = perSecond * Double(size) / 1e6
-            print("  \(what): \(BenchClock.rate(perSecond)) messages (\(BenchClock.round1(nanoseconds)) ns each, \(BenchClock.round1(megabytes)) MB/s)")
+            print(
+                "  \(what): \(BenchClock.rate(perSecond)) messages wall-clock, \(BenchClock.rate(perCPUSecond)) per CPU-second (\(BenchClock.round1(nanoseconds)) ns CPU each, \(BenchClock.round1(megabytes)) MB/s)"
+            )
         }
 
         /// POST THING Dev1 SERVICES UpdateSubscribedPropertyValues, params `values` = INFOTABLE of

@@ -1,5 +1,11 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `outpost-bench`: throughput figures for the gateway's hot paths, meant for release builds
 /// (`swift run -c release outpost-bench <mode>`). Each mode is a subcommand in its own
 /// `OutpostBench+Mode.swift` file; add new modes to `subcommands`.
@@ -19,15 +25,33 @@ struct OutpostBench: ParsableCommand {
 
 /// Shared timing helpers for the modes.
 enum BenchClock {
-    /// Runs `body` `iterations` times and returns the elapsed seconds.
-    static func seconds(iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// Wall-clock and CPU time of one measured loop. On a shared machine the CPU time of the measuring
+    /// thread is the steadier figure: it leaves out the time other processes held the cores.
+    struct Elapsed {
+        var wall: Double
+        var cpu: Double
+    }
+
+    /// Runs `body` `iterations` times.
+    static func measure(iterations: Int, _ body: () throws -> Void) rethrows -> Elapsed {
         let clock = ContinuousClock()
+        let cpuStart = threadCPUSeconds()
         let start = clock.now
         for _ in 0..<iterations {
             try body()
         }
         let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cpu = threadCPUSeconds() - cpuStart
+        return Elapsed(
+            wall: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            cpu: cpu
+        )
+    }
+
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// `1.23 M/s`, `456.7 k/s`.

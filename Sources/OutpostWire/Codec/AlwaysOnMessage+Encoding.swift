@@ -7,23 +7,12 @@ extension AlwaysOnMessage {
     /// Fails only for values the format cannot carry: more than 255 claims or headers, more than 65535
     /// aspects, row values or bind names, a text value with a non-text base type, and the like.
     public func encode(into buffer: inout ByteBuffer) throws(WireError) {
-        let start = buffer.writerIndex
-        header.encode(into: &buffer)
-        var writer = WireWriter(spelling: spelling)
-        do throws(WireError) {
-            try writer.body(body, into: &buffer)
-        } catch {
-            buffer.moveWriterIndex(to: start)
-            throw error
-        }
-        if let trailing = spelling?.trailingBytes, !trailing.isEmpty {
-            if case .chunk = body {} else { buffer.writeBytes(trailing) }
-        }
+        try buffer.writeWire(self, spelling: spelling)
     }
 
     /// The message in a new buffer.
     public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(WireError) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 256)
+        var buffer = allocator.buffer(capacity: 512)
         try encode(into: &buffer)
         return buffer
     }

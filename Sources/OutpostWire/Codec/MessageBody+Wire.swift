@@ -1,5 +1,3 @@
-import NIOCore
-
 extension WireReader {
     /// §3.1.
     mutating func requestBody(_ method: RequestMethod) throws(WireError) -> RequestBody {
@@ -100,55 +98,70 @@ extension WireReader {
 }
 
 extension WireWriter {
-    mutating func body(_ body: MessageBody, into buffer: inout ByteBuffer) throws(WireError) {
+    /// Header, body and any recorded trailing bytes.
+    mutating func message(_ message: AlwaysOnMessage) throws(WireError) {
+        let header = message.header
+        sink.byte(header.version)
+        sink.byte(header.code.rawValue)
+        sink.uint32(header.requestID)
+        sink.uint32(header.endpointID)
+        sink.uint32(header.sessionID)
+        sink.byte(header.multipartFlag)
+        try body(message.body)
+        if let trailing = message.spelling?.trailingBytes, !trailing.isEmpty {
+            if case .chunk = message.body {} else { sink.bytes(trailing) }
+        }
+    }
+
+    mutating func body(_ body: MessageBody) throws(WireError) {
         switch body {
         case .request(let request):
-            buffer.writeInteger(request.entityType.rawValue)
-            try string(request.entityName, "entity name", into: &buffer)
-            buffer.writeInteger(request.characteristic.rawValue)
-            try string(request.target, "characteristic name", into: &buffer)
-            buffer.writeInteger(try Self.checkedUInt8(request.headers.count, "request headers"))
+            sink.byte(request.entityType.rawValue)
+            try string(request.entityName, "entity name")
+            sink.byte(request.characteristic.rawValue)
+            try string(request.target, "characteristic name")
+            sink.byte(try Self.checkedUInt8(request.headers.count, "request headers"))
             for header in request.headers {
-                try string(header.name, "header name", into: &buffer)
-                try string(header.value, "header value", into: &buffer)
+                try string(header.name, "header name")
+                try string(header.value, "header value")
             }
-            contentMarker(request.parameters != nil, into: &buffer)
+            contentMarker(request.parameters != nil)
             if let parameters = request.parameters {
-                try infoTable(parameters, depth: 1, into: &buffer)
+                try infoTable(parameters, depth: 1)
             }
         case .response(let response):
-            flag(response.reason != nil, into: &buffer)
+            flag(response.reason != nil)
             if let reason = response.reason {
-                try string(reason, "reason", into: &buffer)
+                try string(reason, "reason")
             }
-            contentMarker(response.content != nil, into: &buffer)
+            contentMarker(response.content != nil)
             if let content = response.content {
-                try infoTable(content, depth: 1, into: &buffer)
+                try infoTable(content, depth: 1)
             }
         case .auth(let auth):
-            buffer.writeInteger(try Self.checkedUInt8(auth.claims.count, "claims"))
+            sink.byte(try Self.checkedUInt8(auth.claims.count, "claims"))
             for claim in auth.claims {
-                try string(claim.name, "claim name", into: &buffer)
-                try string(claim.value, "claim value", into: &buffer)
+                try string(claim.name, "claim name")
+                try string(claim.value, "claim value")
             }
         case .bind(let bind), .unbind(let bind):
-            flag(bind.gateway != nil, into: &buffer)
+            flag(bind.gateway != nil)
             if let gateway = bind.gateway {
-                try string(gateway.name, "gateway name", into: &buffer)
-                try string(gateway.type, "gateway type", into: &buffer)
+                try string(gateway.name, "gateway name")
+                try string(gateway.type, "gateway type")
             }
-            buffer.writeInteger(try Self.checkedUInt16(bind.names.count, "bound names"))
+            sink.uint16(try Self.checkedUInt16(bind.names.count, "bound names"))
             for name in bind.names {
-                try string(name, "thing name", into: &buffer)
+                try string(name, "thing name")
             }
         case .keepAlive:
             break
         case .chunk(let chunk):
-            try self.chunk(chunk, into: &buffer)
+            try self.chunk(chunk)
         }
     }
 
-    private mutating func chunk(_ chunk: MultipartChunk, into buffer: inout ByteBuffer) throws(WireError) {
+    private mutating func chunk(_ chunk: MultipartChunk) throws(WireError) {
         switch chunk.code.kind {
         case .request:
             guard chunk.entity != nil else {
@@ -164,11 +177,27 @@ extension WireWriter {
         guard chunk.count > 0, (1...chunk.count).contains(chunk.number) else {
             throw WireError(.notEncodable, at: nil, "chunk number \(chunk.number) is outside 1...\(chunk.count)")
         }
-        buffer.writeMultipleIntegers(chunk.number, chunk.count, chunk.chunkSize)
+        sink.uint16(chunk.number)
+        sink.uint16(chunk.count)
+        sink.uint16(chunk.chunkSize)
         if let entity = chunk.entity {
-            buffer.writeInteger(entity.type.rawValue)
-            try string(entity.name, "chunk entity name", into: &buffer)
+            sink.byte(entity.type.rawValue)
+            try string(entity.name, "chunk entity name")
         }
-        buffer.writeImmutableBuffer(chunk.data)
+        sink.buffer(chunk.data)
+    }
+}
+
+extension AlwaysOnMessage: WireEncodable {
+    func write<Sink: WireSink>(into writer: inout WireWriter<Sink>) throws(WireError) {
+        try writer.message(self)
+    }
+}
+
+extension MultipartChunk.Entity: WireEncodable {
+    /// Entity type and name, as a request chunk repeats them.
+    func write<Sink: WireSink>(into writer: inout WireWriter<Sink>) throws(WireError) {
+        writer.sink.byte(type.rawValue)
+        try writer.string(name, "entity name")
     }
 }

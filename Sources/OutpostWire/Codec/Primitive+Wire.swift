@@ -1,54 +1,55 @@
-import NIOCore
-
 extension WireReader {
     /// A typed value: type byte, then the value (§4.4).
     mutating func primitive() throws(WireError) -> Primitive {
         let typeOffset = position
         let typeByte = try byte("base type byte")
-        guard let type = BaseType(rawValue: typeByte) else {
-            throw WireError(
-                .unknownBaseType,
-                at: typeOffset,
-                "\(hexByte(typeByte)) is not a base type, so the value's length is unknown"
-            )
-        }
-        switch type {
-        case .nothing:
+        // Dispatch on the byte itself: the common types never go through `BaseType(rawValue:)`.
+        switch typeByte {
+        case BaseType.nothing.rawValue:
             return .nothing
-        case .number:
+        case BaseType.string.rawValue:
+            return .text(.string, try string("string value"))
+        case BaseType.number.rawValue:
             return .number(Double(bitPattern: try uint64("NUMBER value")))
-        case .boolean:
+        case BaseType.boolean.rawValue:
             return .boolean(try flag("BOOLEAN value"))
-        case .datetime:
+        case BaseType.datetime.rawValue:
             return .datetime(Int64(bitPattern: try uint64("DATETIME value")))
-        case .integer:
+        case BaseType.integer.rawValue:
             return .integer(Int32(bitPattern: try uint32("INTEGER value")))
-        case .location:
+        case BaseType.location.rawValue:
             let longitude = Double(bitPattern: try uint64("LOCATION longitude"))
             let latitude = Double(bitPattern: try uint64("LOCATION latitude"))
             let elevation = Double(bitPattern: try uint64("LOCATION elevation"))
             return .location(Location(latitude: latitude, longitude: longitude, elevation: elevation))
-        case .infoTable:
+        case BaseType.infoTable.rawValue:
             try enterNested(at: typeOffset)
             let table = try infoTable()
             leaveNested()
             return .infoTable(table)
-        case .variant:
+        case BaseType.variant.rawValue:
             try enterNested(at: typeOffset)
             let inner = try primitive()
             leaveNested()
             return .variant(inner)
-        case .image, .blob:
+        case BaseType.image.rawValue, BaseType.blob.rawValue:
             let lengthOffset = position
             let length = Int(try uint32("BLOB/IMAGE length"))
-            return .bytes(type, try rawBytes(length, "BLOB/IMAGE value", lengthAt: lengthOffset))
-        case .timespan, .schedule:
+            return .bytes(BaseType(rawValue: typeByte)!, try rawBytes(length, "BLOB/IMAGE value", lengthAt: lengthOffset))
+        case BaseType.timespan.rawValue, BaseType.schedule.rawValue:
             throw WireError(
                 .unsupportedBaseType,
                 at: typeOffset,
-                "\(type.name) values have no encoding in the AlwaysOn protocol (the C SDK rejects them too)"
+                "\(BaseType(rawValue: typeByte)!.name) values have no encoding in the AlwaysOn protocol (the C SDK rejects them too)"
             )
         default:
+            guard let type = BaseType(rawValue: typeByte), type.isTextual else {
+                throw WireError(
+                    .unknownBaseType,
+                    at: typeOffset,
+                    "\(hexByte(typeByte)) is not a base type, so the value's length is unknown"
+                )
+            }
             return .text(type, try string("string value"))
         }
     }
@@ -56,50 +57,67 @@ extension WireReader {
 
 extension WireWriter {
     /// A typed value. `depth` counts the InfoTables and VARIANTs around it.
-    mutating func primitive(_ value: Primitive, depth: Int, into buffer: inout ByteBuffer) throws(WireError) {
+    mutating func primitive(_ value: Primitive, depth: Int) throws(WireError) {
+        if try flatValue(value) { return }
         switch value {
-        case .nothing:
-            buffer.writeInteger(BaseType.nothing.rawValue)
-        case .text(let type, let text):
-            guard type.isTextual else {
-                throw WireError(.notEncodable, at: nil, "a text value cannot have base type \(type.name)")
-            }
-            buffer.writeInteger(type.rawValue)
-            try string(text, "string value", into: &buffer)
-        case .number(let number):
-            buffer.writeMultipleIntegers(BaseType.number.rawValue, number.bitPattern)
-        case .boolean(let boolean):
-            buffer.writeInteger(BaseType.boolean.rawValue)
-            flag(boolean, into: &buffer)
-        case .datetime(let milliseconds):
-            buffer.writeMultipleIntegers(BaseType.datetime.rawValue, UInt64(bitPattern: milliseconds))
-        case .integer(let integer):
-            buffer.writeMultipleIntegers(BaseType.integer.rawValue, UInt32(bitPattern: integer))
-        case .location(let location):
-            buffer.writeMultipleIntegers(
-                BaseType.location.rawValue,
-                location.longitude.bitPattern,
-                location.latitude.bitPattern,
-                location.elevation.bitPattern
-            )
         case .infoTable(let table):
             try Self.checkDepth(depth + 1)
-            buffer.writeInteger(BaseType.infoTable.rawValue)
-            try infoTable(table, depth: depth + 1, into: &buffer)
+            sink.byte(BaseType.infoTable.rawValue)
+            try infoTable(table, depth: depth + 1)
         case .variant(let inner):
             try Self.checkDepth(depth + 1)
-            buffer.writeInteger(BaseType.variant.rawValue)
-            try primitive(inner, depth: depth + 1, into: &buffer)
+            sink.byte(BaseType.variant.rawValue)
+            try primitive(inner, depth: depth + 1)
+        case .text(let type, _):
+            throw WireError(.notEncodable, at: nil, "a text value cannot have base type \(type.name)")
         case .bytes(let type, let bytes):
             guard type.isBinary else {
                 throw WireError(.notEncodable, at: nil, "a byte value cannot have base type \(type.name)")
             }
-            guard let length = UInt32(exactly: bytes.count) else {
-                throw WireError(.notEncodable, at: nil, "a \(type.name) of \(bytes.count) bytes exceeds the 4-byte length")
-            }
-            buffer.writeMultipleIntegers(type.rawValue, length)
-            buffer.writeBytes(bytes)
+            throw WireError(.notEncodable, at: nil, "a \(type.name) of \(bytes.count) bytes exceeds the 4-byte length")
+        case .nothing, .number, .boolean, .datetime, .integer, .location:
+            preconditionFailure("flat values are written by flatValue")
         }
+    }
+
+    /// Writes a value that contains no other value (everything but INFOTABLE and VARIANT) and returns
+    /// true; returns false, having written nothing, for nested values and for values the format cannot
+    /// carry (which ``primitive(_:depth:)`` then reports). Inlined, so callers avoid a call per value.
+    @inline(__always)
+    mutating func flatValue(_ value: Primitive) throws(WireError) -> Bool {
+        switch value {
+        case .nothing:
+            sink.byte(BaseType.nothing.rawValue)
+        case .text(let type, let text):
+            guard type.isTextual else { return false }
+            sink.byte(type.rawValue)
+            try string(text, "string value")
+        case .number(let number):
+            sink.byte(BaseType.number.rawValue)
+            sink.uint64(number.bitPattern)
+        case .boolean(let boolean):
+            sink.byte(BaseType.boolean.rawValue)
+            flag(boolean)
+        case .datetime(let milliseconds):
+            sink.byte(BaseType.datetime.rawValue)
+            sink.uint64(UInt64(bitPattern: milliseconds))
+        case .integer(let integer):
+            sink.byte(BaseType.integer.rawValue)
+            sink.uint32(UInt32(bitPattern: integer))
+        case .location(let location):
+            sink.byte(BaseType.location.rawValue)
+            sink.uint64(location.longitude.bitPattern)
+            sink.uint64(location.latitude.bitPattern)
+            sink.uint64(location.elevation.bitPattern)
+        case .bytes(let type, let bytes):
+            guard type.isBinary, let length = UInt32(exactly: bytes.count) else { return false }
+            sink.byte(type.rawValue)
+            sink.uint32(length)
+            sink.bytes(bytes)
+        case .infoTable, .variant:
+            return false
+        }
+        return true
     }
 
     static func checkDepth(_ depth: Int) throws(WireError) {

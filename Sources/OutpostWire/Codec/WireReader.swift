@@ -117,9 +117,29 @@ struct WireReader: ~Copyable {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
         position &+= length
         let units = slice.assumingMemoryBound(to: UInt8.self)
-        if let text = String(validating: units, as: UTF8.self) { return text }
+        let text = String(decoding: units, as: UTF8.self)
+        // ASCII (nearly every name and value on this protocol) cannot have been repaired; otherwise
+        // compare, since `String(decoding:)` replaces invalid sequences with U+FFFD.
+        if Self.isASCII(units) || text.utf8.elementsEqual(units) { return text }
         spelling.invalidUTF8Strings[ordinal] = [UInt8](units)
-        return String(decoding: units, as: UTF8.self)
+        return text
+    }
+
+    @inline(__always)
+    private static func isASCII(_ units: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = units.count
+        let raw = UnsafeRawPointer(units.baseAddress!)
+        while index &+ 8 <= count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index &+= 8
+        }
+        var high: UInt8 = 0
+        while index < count {
+            high |= units[index]
+            index &+= 1
+        }
+        return high < 0x80
     }
 
     // MARK: Flags and markers

@@ -1,90 +1,84 @@
-import NIOCore
-
-/// Writes the variable parts of a message (strings, flags, markers) and applies a recorded
-/// ``WireSpelling`` where it still agrees with the value being written.
+/// Writes the variable parts of a message (strings, flags, markers, counts) to a ``WireSink`` and
+/// applies a recorded ``WireSpelling`` where it still agrees with the value being written.
 ///
 /// Without a spelling (every message built in code) each method is a straight canonical write; the
-/// ordinal bookkeeping runs only when there is something to reproduce.
-struct WireWriter: ~Copyable {
+/// ordinal bookkeeping runs only when there is something to reproduce. Both encoding passes run this
+/// same code, so they make the same choices.
+struct WireWriter<Sink: WireSink>: ~Copyable {
+    var sink: Sink
     private let spelling: WireSpelling?
     private var stringOrdinal = 0
     private var flagOrdinal = 0
     private var nextLongForm = 0
 
-    init(spelling: WireSpelling?) {
+    init(sink: consuming Sink, spelling: WireSpelling?) {
+        self.sink = sink
         self.spelling = spelling
     }
 
     /// A length-prefixed string (§4.2).
     @inline(__always)
-    mutating func string(_ text: String, _ field: StaticString, into buffer: inout ByteBuffer) throws(WireError) {
-        if spelling != nil { return try spelledString(text, field, into: &buffer) }
+    mutating func string(_ text: String, _ field: StaticString) throws(WireError) {
+        if spelling != nil { return try spelledString(text, field) }
         let count = text.utf8.count
         if count < 0x80 {
-            buffer.writeInteger(UInt8(truncatingIfNeeded: count))
+            sink.byte(UInt8(truncatingIfNeeded: count))
         } else {
-            try writeLongLength(count, field, into: &buffer)
+            try longLength(count, field)
         }
-        buffer.writeString(text)
+        sink.utf8(text, count: count)
     }
 
-    private func writeLongLength(_ count: Int, _ field: StaticString, into buffer: inout ByteBuffer) throws(WireError) {
+    private mutating func longLength(_ count: Int, _ field: StaticString) throws(WireError) {
         guard count <= 0x7FFF_FFFF else {
             throw WireError(.notEncodable, at: nil, "the \(field) is \(count) bytes long; the format allows 2^31-1")
         }
-        buffer.writeInteger(UInt32(count) | 0x8000_0000)
+        sink.uint32(UInt32(count) | 0x8000_0000)
     }
 
-    private mutating func spelledString(
-        _ text: String,
-        _ field: StaticString,
-        into buffer: inout ByteBuffer
-    ) throws(WireError) {
+    private mutating func spelledString(_ text: String, _ field: StaticString) throws(WireError) {
         let ordinal = stringOrdinal
         stringOrdinal += 1
-        let spelling = self.spelling!
-        var bytes: [UInt8]? = nil
-        if let raw = spelling.invalidUTF8Strings[ordinal], String(decoding: raw, as: UTF8.self) == text {
-            bytes = raw
+        var raw: [UInt8]? = nil
+        if let recorded = spelling!.invalidUTF8Strings[ordinal], String(decoding: recorded, as: UTF8.self) == text {
+            raw = recorded
         }
-        let count = bytes?.count ?? text.utf8.count
+        let count = raw?.count ?? text.utf8.count
         var longForm = count >= 0x80
-        let longForms = spelling.longFormStrings
+        let longForms = spelling!.longFormStrings
         while nextLongForm < longForms.count && longForms[nextLongForm] < ordinal { nextLongForm += 1 }
         if nextLongForm < longForms.count && longForms[nextLongForm] == ordinal { longForm = true }
         if longForm {
-            try writeLongLength(count, field, into: &buffer)
+            try longLength(count, field)
         } else {
-            buffer.writeInteger(UInt8(truncatingIfNeeded: count))
+            sink.byte(UInt8(truncatingIfNeeded: count))
         }
-        if let bytes {
-            buffer.writeBytes(bytes)
+        if let raw {
+            sink.bytes(raw)
         } else {
-            buffer.writeString(text)
+            sink.utf8(text, count: count)
         }
     }
 
     /// A byte where 0 means false and anything else true.
     @inline(__always)
-    mutating func flag(_ value: Bool, into buffer: inout ByteBuffer) {
+    mutating func flag(_ value: Bool) {
         var byte: UInt8 = value ? 1 : 0
-        if let spelling {
-            if let recorded = spelling.flagBytes[flagOrdinal], (recorded != 0) == value { byte = recorded }
-            flagOrdinal += 1
+        if let recorded = spelling?.flagBytes[flagOrdinal] {
+            if (recorded != 0) == value { byte = recorded }
         }
-        buffer.writeInteger(byte)
+        if spelling != nil { flagOrdinal += 1 }
+        sink.byte(byte)
     }
 
     /// `05` when an InfoTable follows, else `FF` (or the recorded non-`05` byte).
-    mutating func contentMarker(_ present: Bool, into buffer: inout ByteBuffer) {
+    mutating func contentMarker(_ present: Bool) {
         var byte = present ? BaseType.infoTable.rawValue : BaseType.nothing.rawValue
-        if let spelling {
-            if !present, let recorded = spelling.flagBytes[flagOrdinal], recorded != BaseType.infoTable.rawValue {
-                byte = recorded
-            }
-            flagOrdinal += 1
+        if !present, let recorded = spelling?.flagBytes[flagOrdinal], recorded != BaseType.infoTable.rawValue {
+            byte = recorded
         }
-        buffer.writeInteger(byte)
+        if spelling != nil { flagOrdinal += 1 }
+        sink.byte(byte)
     }
 
     /// A count written as one byte (header pairs, claims).

@@ -230,9 +230,7 @@ public struct MultipartAssembler: Sendable {
             sessionID: set.sessionID
         ).encode(into: &buffer)
         if let entity = set.entity {
-            buffer.writeInteger(entity.type.rawValue)
-            var writer = WireWriter(spelling: nil)
-            try writer.string(entity.name, "entity name", into: &buffer)
+            try buffer.writeWire(entity, spelling: nil, sizeHint: 64)
         }
         for number in 1...UInt16(set.summary.chunkCount) {
             buffer.writeImmutableBuffer(set.chunks[number]!)
