@@ -28,11 +28,11 @@ extension OutpostBench {
 
         /// What to measure.
         enum Part: String, ExpressibleByArgument, CaseIterable {
-            case encode, decode, both
+            case encode, decode, assembler, all
         }
 
-        @Option(help: "Measure only encoding or only decoding (for profiling).")
-        var only: Part = .both
+        @Option(help: "Measure one part only (for profiling): encode, decode (stateless), assembler (decode through a per-connection MultipartAssembler), or all.")
+        var only: Part = .all
 
         func validate() throws {
             guard rows >= 0 else { throw ValidationError("--rows must not be negative.") }
@@ -50,7 +50,7 @@ extension OutpostBench {
             print("wire: property push, \(rows) rows, \(size) bytes per message, \(iterations) messages x \(rounds) rounds")
 
             var encodeBest = BenchClock.Elapsed(wall: .infinity, cpu: .infinity)
-            for _ in 0..<(only == .decode ? 0 : rounds) {
+            for _ in 0..<(only == .all || only == .encode ? rounds : 0) {
                 let elapsed = try BenchClock.measure(iterations: iterations) {
                     buffer.clear()
                     try message.encode(into: &buffer)
@@ -60,15 +60,27 @@ extension OutpostBench {
             let frame = buffer
             var checksum: UInt64 = 0
             var decodeBest = BenchClock.Elapsed(wall: .infinity, cpu: .infinity)
-            for _ in 0..<(only == .encode ? 0 : rounds) {
+            for _ in 0..<(only == .all || only == .decode ? rounds : 0) {
                 let elapsed = try BenchClock.measure(iterations: iterations) {
                     let decoded = try AlwaysOnMessage(decoding: frame)
                     checksum &+= UInt64(decoded.requestID)
                 }
                 decodeBest = BenchClock.Elapsed(wall: min(decodeBest.wall, elapsed.wall), cpu: min(decodeBest.cpu, elapsed.cpu))
             }
-            if only != .decode { report("encode", encodeBest, size: size) }
-            if only != .encode { report("decode", decodeBest, size: size) }
+            var assembler = MultipartAssembler()
+            var assembledBest = BenchClock.Elapsed(wall: .infinity, cpu: .infinity)
+            for _ in 0..<(only == .all || only == .assembler ? rounds : 0) {
+                let elapsed = try BenchClock.measure(iterations: iterations) {
+                    let decoded = try assembler.receive(frame)
+                    checksum &+= UInt64(decoded?.requestID ?? 0)
+                }
+                assembledBest = BenchClock.Elapsed(wall: min(assembledBest.wall, elapsed.wall), cpu: min(assembledBest.cpu, elapsed.cpu))
+            }
+            if only == .all || only == .encode { report("encode", encodeBest, size: size) }
+            if only == .all || only == .decode { report("decode", decodeBest, size: size) }
+            if only == .all || only == .assembler {
+                report("decode via MultipartAssembler (per-connection string cache)", assembledBest, size: size)
+            }
             print("  (checksum \(checksum))")
         }
 

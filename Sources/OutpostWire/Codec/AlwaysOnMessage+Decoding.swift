@@ -5,9 +5,22 @@ extension AlwaysOnMessage {
     /// its reader index. Bytes after the body are kept in ``WireSpelling/trailingBytes``; error offsets
     /// count from the reader index.
     public init(decoding buffer: ByteBuffer, limits: WireLimits = .default) throws(WireError) {
+        var noCache: WireStringCache? = nil
+        try self.init(decoding: buffer, limits: limits, cache: &noCache)
+    }
+
+    /// Decodes as ``init(decoding:limits:)-(ByteBuffer,_)``, reusing strings this connection has
+    /// decoded before (see ``WireStringCache``). Keep one cache per connection.
+    public init(decoding buffer: ByteBuffer, limits: WireLimits = .default, strings: inout WireStringCache) throws(WireError) {
+        var lent: WireStringCache? = strings.lend()
+        defer { strings = lent.take()! }
+        try self.init(decoding: buffer, limits: limits, cache: &lent)
+    }
+
+    private init(decoding buffer: ByteBuffer, limits: WireLimits, cache: inout WireStringCache?) throws(WireError) {
         let result: Result<(AlwaysOnMessage, Int?), WireError> = buffer.withUnsafeReadableBytes { bytes in
             do throws(WireError) {
-                return .success(try AlwaysOnMessage.parse(bytes, limits: limits))
+                return .success(try AlwaysOnMessage.parse(bytes, limits: limits, cache: &cache))
             } catch {
                 return .failure(error)
             }
@@ -40,7 +53,8 @@ extension AlwaysOnMessage {
     /// `ByteBuffer` by the caller, so chunks share the input's storage).
     private static func parse(
         _ bytes: UnsafeRawBufferPointer,
-        limits: WireLimits
+        limits: WireLimits,
+        cache: inout WireStringCache?
     ) throws(WireError) -> (AlwaysOnMessage, Int?) {
         guard bytes.count <= limits.maxMessageSize else {
             throw WireError(
@@ -49,7 +63,8 @@ extension AlwaysOnMessage {
                 "the message is \(bytes.count) bytes; the limit is \(limits.maxMessageSize)"
             )
         }
-        var reader = WireReader(bytes: bytes, limits: limits)
+        var reader = WireReader(bytes: bytes, limits: limits, cache: cache.take())
+        defer { cache = reader.cache.take() }
         let version = try reader.byte("header version")
         let code = MessageCode(rawValue: try reader.byte("header code"))
         let requestID = try reader.uint32("header request id")

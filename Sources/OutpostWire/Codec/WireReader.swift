@@ -12,11 +12,14 @@ struct WireReader: ~Copyable {
     private var stringOrdinal = 0
     private var flagOrdinal = 0
     var spelling = WireSpelling()
+    /// Short strings seen before on this connection, if the caller keeps a cache.
+    var cache: WireStringCache?
 
-    init(bytes: UnsafeRawBufferPointer, limits: WireLimits, position: Int = 0) {
+    init(bytes: UnsafeRawBufferPointer, limits: WireLimits, position: Int = 0, cache: consuming WireStringCache? = nil) {
         self.bytes = bytes
         self.limits = limits
         self.position = position
+        self.cache = cache
     }
 
     var remaining: Int { bytes.count - position }
@@ -116,6 +119,11 @@ struct WireReader: ~Copyable {
         if length == 0 { return "" }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
         position &+= length
+        if length <= WireStringCache.maxLength && cache != nil,
+            let cached = cache!.string(for: slice, make: { Self.validString($0) })
+        {
+            return cached
+        }
         let units = slice.assumingMemoryBound(to: UInt8.self)
         let text = String(decoding: units, as: UTF8.self)
         // ASCII (nearly every name and value on this protocol) cannot have been repaired; otherwise
@@ -123,6 +131,13 @@ struct WireReader: ~Copyable {
         if Self.isASCII(units) || text.utf8.elementsEqual(units) { return text }
         spelling.invalidUTF8Strings[ordinal] = [UInt8](units)
         return text
+    }
+
+    /// The string if the bytes are valid UTF-8.
+    private static func validString(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let units = bytes.assumingMemoryBound(to: UInt8.self)
+        let text = String(decoding: units, as: UTF8.self)
+        return isASCII(units) || text.utf8.elementsEqual(units) ? text : nil
     }
 
     @inline(__always)

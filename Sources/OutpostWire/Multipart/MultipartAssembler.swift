@@ -53,6 +53,8 @@ public struct MultipartAssembler: Sendable {
     public let chunkSize: Int
 
     private var sets: [Key: PendingSet] = [:]
+    /// Strings this connection has sent before; most names and values repeat.
+    private var strings = WireStringCache()
     private var unmarkedHead: UnmarkedHead?
     private var lastSingle: (requestID: UInt32, code: MessageCode)?
 
@@ -90,14 +92,14 @@ public struct MultipartAssembler: Sendable {
     public mutating func receive(_ frame: ByteBuffer, at now: NIODeadline = .now()) throws(WireError) -> AlwaysOnMessage? {
         let header = try MessageHeader(peekingAt: frame)
         if header.isMultipart {
-            let chunk = try AlwaysOnMessage(decoding: frame, limits: limits)
+            let chunk = try AlwaysOnMessage(decoding: frame, limits: limits, strings: &strings)
             return try receive(chunk: chunk, at: now)
         }
         if let head = unmarkedHead, head.summary.requestID == header.requestID, head.summary.code == header.code {
             unmarkedHead = nil
             var joined = head.bytes
             joined.writeImmutableBuffer(frame.getSlice(at: frame.readerIndex + MessageHeader.size, length: frame.readableBytes - MessageHeader.size)!)
-            let message = try AlwaysOnMessage(decoding: joined, limits: limits)
+            let message = try AlwaysOnMessage(decoding: joined, limits: limits, strings: &strings)
             lastSingle = (header.requestID, header.code)
             return message
         }
@@ -108,7 +110,7 @@ public struct MultipartAssembler: Sendable {
             return nil
         }
         do throws(WireError) {
-            let message = try AlwaysOnMessage(decoding: frame, limits: limits)
+            let message = try AlwaysOnMessage(decoding: frame, limits: limits, strings: &strings)
             lastSingle = (header.requestID, header.code)
             return message
         } catch let error where isUnmarkedHead(frame, header: header, error: error) {
@@ -220,7 +222,7 @@ public struct MultipartAssembler: Sendable {
     }
 
     /// Header + (request: entity from chunk 1) + data 1…N, decoded as one message.
-    private func assemble(_ set: PendingSet) throws(WireError) -> AlwaysOnMessage {
+    private mutating func assemble(_ set: PendingSet) throws(WireError) -> AlwaysOnMessage {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(MessageHeader.size + Self.entityLength(set.entity) + set.summary.receivedBytes)
         MessageHeader(
@@ -235,7 +237,7 @@ public struct MultipartAssembler: Sendable {
         for number in 1...UInt16(set.summary.chunkCount) {
             buffer.writeImmutableBuffer(set.chunks[number]!)
         }
-        return try AlwaysOnMessage(decoding: buffer, limits: limits)
+        return try AlwaysOnMessage(decoding: buffer, limits: limits, strings: &strings)
     }
 
     private static func entityLength(_ entity: MultipartChunk.Entity?) -> Int {
