@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C modules over system libraries
@@ -76,6 +77,50 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /// The edge side of the platform link: TLS WebSocket, AUTH/BIND, request correlation, keep-alive,
+        /// fleet-safe reconnect. A `Service`.
+        .target(
+            name: "OutpostUplink",
+            dependencies: [
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// A reference platform speaking AlwaysOn (TLS WebSocket server, thing store, admin HTTP API), so
+        /// the uplink can be run and tested on one machine.
+        .target(
+            name: "OutpostPlatform",
+            dependencies: [
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command-line tool
 
         .executableTarget(
@@ -85,7 +130,10 @@ let package = Package(
                 "OutpostSecrets",
                 "OutpostTLS",
                 "OutpostWire",
+                "OutpostPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -118,6 +166,34 @@ let package = Package(
         .testTarget(
             name: "OutpostWireTests",
             dependencies: [
+                "OutpostWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutpostUplinkTests",
+            dependencies: [
+                "OutpostUplink",
+                "OutpostPlatform",
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                "outpost",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutpostPlatformTests",
+            dependencies: [
+                "OutpostPlatform",
+                "OutpostConfig",
                 "OutpostWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -8,6 +8,9 @@ public struct CertificatesConfig: ConfigSection {
     public var keyFile: String?
     public var keyPassphrase: ConfigSecret?
     public var validationCriteria: ValidationCriteria?
+    /// SHA-256 fingerprints (hex, colons optional) the platform's certificate must match, if any are given.
+    /// An Outpost addition: pinning that survives a CA compromise or a mis-issued certificate.
+    public var fingerprints: [String] = []
 
     public init() {}
 
@@ -22,6 +25,7 @@ public struct CertificatesConfig: ConfigSection {
             .optionalString("key_file", \.keyFile, "Private key of client_cert, normally encrypted PKCS#8."),
             .secret("key_passphrase", \.keyPassphrase, "Passphrase of key_file."),
             .optionalSection("validation_criteria", \.validationCriteria, "Extra exact-match checks on the platform certificate's subject and issuer."),
+            .stringList("fingerprints", \.fingerprints, "SHA-256 fingerprints (hex, colons optional) of accepted platform certificates; empty accepts any that validates."),
         ]
     }
 
@@ -31,6 +35,15 @@ public struct CertificatesConfig: ConfigSection {
         if hasCertificate != hasKey {
             let missing = hasCertificate ? "key_file" : "client_cert"
             decoder.error(.missing, path.appending(missing), "client_cert and key_file must be set together; \(missing) is missing", at: node)
+        }
+        for (index, fingerprint) in fingerprints.enumerated() {
+            let hex = fingerprint.filter { $0 != ":" }
+            if hex.count != 64 || !hex.allSatisfy(\.isHexDigit) {
+                decoder.error(
+                    .invalid, path.appending("fingerprints").appending(index: index),
+                    "expected a SHA-256 fingerprint: 64 hex digits, colons optional (as printed by `openssl x509 -fingerprint -sha256`)",
+                    at: node)
+            }
         }
     }
 }

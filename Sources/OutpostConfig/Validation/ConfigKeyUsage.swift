@@ -8,6 +8,16 @@ public enum ConfigKeyUsage {
     public static let used: Set<String> = [
         // FIPS is acted on: `true` is refused.
         "fips.enabled",
+        // The uplink (OutpostUplink).
+        "ws_servers[].host", "ws_servers[].port", "resource", "appKey",
+        "ws_connection.encryption", "ws_connection.msg_timeout", "ws_connection.ping_rate",
+        "ws_connection.pingpong_timeout", "ws_connection.max_msg_size", "ws_connection.message_chunk_size",
+        "ws_connection.max_frame_size", "ws_connection.max_messages", "ws_connection.connect_timeout",
+        "ws_connection.connect_retry_interval", "ws_connection.max_connect_delay",
+        "certificates.validate", "certificates.allow_self_signed", "certificates.cert_chain",
+        "certificates.client_cert", "certificates.key_file", "certificates.key_passphrase",
+        "certificates.fingerprints",
+        "auto_bind[].name", "auto_bind[].gateway",
     ]
 
     public static func isUsed(_ genericPath: String) -> Bool {

@@ -1,0 +1,186 @@
+public import Logging
+import NIOConcurrencyHelpers
+public import NIOCore
+import NIOHTTP1
+public import NIOPosix
+import NIOSSL
+import NIOWebSocket
+public import ServiceLifecycle
+
+/// The reference platform as a `Service`: the AlwaysOn WebSocket endpoint (TLS, optional mTLS), the
+/// admin HTTP API and the thing store, which is written to its file whenever it changed.
+public final class PlatformServer: Service, Sendable {
+    /// Where the two listeners ended up (ports are chosen by the OS when configured as 0).
+    public struct Addresses: Sendable, Equatable {
+        public var alwaysOnPort: Int
+        public var adminPort: Int
+    }
+
+    public let settings: PlatformSettings
+    public let store: ThingStore
+    public let registry = SessionRegistry()
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let channels = NIOLockedValueBox<[any Channel]>([])
+    private let listening = NIOLockedValueBox<(Addresses?, [CheckedContinuation<Addresses, any Error>])>((nil, []))
+
+    public init(settings: PlatformSettings, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(PlatformError) {
+        self.settings = settings
+        self.logger = logger
+        self.group = eventLoopGroup
+        self.store = try ThingStore(path: settings.storePath, historyLimit: settings.historyLimit)
+    }
+
+    /// Waits until both listeners are bound.
+    public func addresses() async throws -> Addresses {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = listening.withLockedValue { state -> Addresses? in
+                if let addresses = state.0 { return addresses }
+                state.1.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    public func run() async throws {
+        let alwaysOn: any Channel
+        let admin: NIOAsyncChannel<AdminServer.Connection, Never>
+        do {
+            alwaysOn = try await bindAlwaysOn()
+            admin = try await AdminServer.bind(host: settings.adminHost, port: settings.adminPort, group: group)
+        } catch {
+            let waiters = listening.withLockedValue { state in defer { state.1 = [] }; return state.1 }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+        let addresses = Addresses(
+            alwaysOnPort: alwaysOn.localAddress?.port ?? settings.port, adminPort: admin.channel.localAddress?.port ?? settings.adminPort)
+        let waiters = listening.withLockedValue { state in
+            state.0 = addresses
+            defer { state.1 = [] }
+            return state.1
+        }
+        for waiter in waiters { waiter.resume(returning: addresses) }
+        logger.info(
+            "platform listening",
+            metadata: [
+                "outpost.platform.alwayson": "\(settings.host):\(addresses.alwaysOnPort)\(settings.resource)",
+                "outpost.platform.admin": "\(settings.adminHost):\(addresses.adminPort)",
+                "outpost.platform.tls": "\(settings.tls != nil)",
+            ])
+        channels.withLockedValue { $0 = [alwaysOn, admin.channel] }
+        let api = AdminAPI(settings: settings, store: store, registry: registry)
+        let adminServer = AdminServer(api: api, logger: logger)
+        let store = self.store
+        let logger = self.logger
+        do {
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await adminServer.serve(admin) }
+                group.addTask {
+                    // Write the store when it changed, at most four times a second.
+                    while !Task.isCancelledOrShuttingDown {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        do {
+                            try await NIOThreadPool.singleton.runIfActive { try store.persistIfDirty() }
+                        } catch {
+                            logger.error("cannot save the thing store", metadata: ["outpost.error": "\(error)"])
+                        }
+                    }
+                }
+                group.addTask {
+                    try await alwaysOn.closeFuture.get()
+                    // Stop the store writer and the admin server with the listener.
+                    throw StopServing()
+                }
+            }
+            } onCancel: {
+                self.shutdown()
+            }
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+        } catch is StopServing {}
+        try? await NIOThreadPool.singleton.runIfActive { try store.persistIfDirty() }
+        logger.info("platform stopped")
+    }
+
+    /// Stops listening and disconnects every edge; ``run()`` then returns.
+    public func shutdown() {
+        for channel in channels.withLockedValue({ $0 }) { channel.close(promise: nil) }
+        for session in registry.sessions { session.channel.close(promise: nil) }
+    }
+
+    private struct StopServing: Error {}
+
+    private func bindAlwaysOn() async throws -> any Channel {
+        let settings = self.settings
+        let store = self.store
+        let registry = self.registry
+        let logger = self.logger
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let context = settings.tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
+                    let upgrader = NIOWebSocketServerUpgrader(
+                        maxFrameSize: 1 << 20,
+                        automaticErrorHandling: true,
+                        shouldUpgrade: { channel, head in
+                            let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                            return channel.eventLoop.makeSucceededFuture(path == settings.resource ? HTTPHeaders() : nil)
+                        },
+                        upgradePipelineHandler: { channel, _ in
+                            channel.eventLoop.makeCompletedFuture {
+                                let fallback = try channel.pipeline.syncOperations.context(handlerType: NotWebSocketHandler.self)
+                                channel.pipeline.syncOperations.removeHandler(context: fallback, promise: nil)
+                                let session = PlatformSession(
+                                    id: registry.nextID(), channel: channel, chunkSize: settings.chunkSize,
+                                    timeout: settings.requestTimeout)
+                                try channel.pipeline.syncOperations.addHandler(
+                                    PlatformSessionHandler(
+                                        session: session, settings: settings, store: store, registry: registry, logger: logger))
+                            }
+                        })
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                    try channel.pipeline.syncOperations.addHandler(NotWebSocketHandler(resource: settings.resource))
+                }
+            }
+            .bind(host: settings.host, port: settings.port).get()
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+}
+
+/// Answers any plain HTTP request that did not upgrade with 404, so a wrong path fails fast.
+final class NotWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    let resource: String
+
+    init(resource: String) { self.resource = resource }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        let text = "this endpoint only speaks WebSocket on \(resource)\n"
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: "\(text.utf8.count)")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .notFound, headers: headers))), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: text.utf8.count)
+        buffer.writeString(text)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+@available(*, unavailable)
+extension NotWebSocketHandler: Sendable {}
