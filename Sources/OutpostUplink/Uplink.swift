@@ -372,18 +372,18 @@ public final class Uplink: Service, Sendable {
         }
         connection.sessionID = reply.sessionID
         shared.withLockedValue { $0.connection = connection }
+        let wasBreakerOpen = broadcaster.current.breakerOpen
         broadcaster.update { state in
             state.phase = .authenticated
             state.sessionID = reply.sessionID
             state.sessions += 1
             state.lastError = nil
-            if state.breakerOpen {
-                state.breakerOpen = false
-            }
+            state.breakerOpen = false
         }
-        if broadcaster.current.sessions > 1 || state.breakerOpen {
-            logger.debug("authenticated", metadata: ["outpost.uplink.session": "\(reply.sessionID)"])
+        if wasBreakerOpen {
+            logger.notice("the platform accepts this gateway's credentials again; normal reconnect timing restored")
         }
+        logger.debug("authenticated", metadata: ["outpost.uplink.session": "\(reply.sessionID)"])
     }
 
     /// Pings every `ping_rate` (the first right away) and fails when a pong is late.

@@ -40,7 +40,7 @@ struct UplinkPlatformProcessTests {
         settings.pingInterval = .seconds(30)
         try await withUplink(settings) { uplink in
             let first = try await waitFor(uplink, "bound") { $0.phase == .bound }
-            platform.killAndWait()
+            await platform.killAndWait()
             try await waitFor(uplink, "connection lost") { $0.phase != .bound && $0.lastError != nil }
             let restartedAt = ContinuousClock.now
             platform = try PlatformProcess(arguments: arguments, directory: pki.path)
@@ -56,7 +56,7 @@ struct UplinkPlatformProcessTests {
             #expect(thing.status == 200)
             #expect(thing.body.contains("\"isConnected\":true"))
         }
-        platform.killAndWait()
+        await platform.killAndWait()
     }
 
     @Test func platformFrozen_pongTimeoutDetected_reconnectsAfterThaw() async throws {
@@ -78,6 +78,6 @@ struct UplinkPlatformProcessTests {
             let again = try await waitFor(uplink, "bound after thaw") { $0.phase == .bound && $0.sessions > first.sessions }
             #expect(again.boundThings == ["Dev1"])
         }
-        platform.killAndWait()
+        await platform.killAndWait()
     }
 }

@@ -8,6 +8,8 @@ import NIOPosix
 final class PlatformProcess: @unchecked Sendable {
     let process = Process()
     private let lines: AsyncStream<String>
+    /// Finishes when the process has exited (reaped by Foundation), so nobody blocks a thread waiting.
+    private let exited: AsyncStream<Void>
 
     /// The `outpost` executable next to the test bundle (the test target depends on it, so it is built).
     static var binary: String {
@@ -29,6 +31,9 @@ final class PlatformProcess: @unchecked Sendable {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         let (stream, continuation) = AsyncStream<String>.makeStream()
         lines = stream
+        let (exitStream, exitContinuation) = AsyncStream<Void>.makeStream()
+        exited = exitStream
+        process.terminationHandler = { _ in exitContinuation.finish() }
         let reader = output.fileHandleForReading
         try process.run()
         // A blocking reader on its own thread turns stdout into lines.
@@ -76,24 +81,29 @@ final class PlatformProcess: @unchecked Sendable {
         kill(process.processIdentifier, number)
     }
 
-    /// SIGKILL and reap.
-    func killAndWait() {
+    /// SIGKILL, then wait (without blocking a thread) until Foundation has reaped it.
+    func killAndWait() async {
+        signal(SIGCONT)
         signal(SIGKILL)
-        process.waitUntilExit()
+        for await _ in exited {}
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGCONT)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        // Never leave a platform behind, even when a test fails before killing it.
+        kill(process.processIdentifier, SIGCONT)
+        kill(process.processIdentifier, SIGKILL)
     }
 }
 
 /// A minimal HTTP/1.1 client for the admin API: one request per connection.
 enum AdminClient {
     static func get(port: Int, path: String, token: String) async throws -> (status: Int, body: String) {
+        try await request("GET", port: port, path: path, token: token)
+    }
+
+    static func request(
+        _ method: String, port: Int, path: String, token: String?, body: String = ""
+    ) async throws -> (status: Int, body: String) {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -102,8 +112,9 @@ enum AdminClient {
             }
         return try await channel.executeThenClose { inbound, outbound in
             var request = ByteBuffer()
-            request.writeString(
-                "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n")
+            var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n"
+            if let token { head += "Authorization: Bearer \(token)\r\n" }
+            request.writeString(head + "\r\n" + body)
             try await outbound.write(request)
             var response = ""
             for try await var chunk in inbound {
