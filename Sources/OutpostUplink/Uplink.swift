@@ -192,9 +192,6 @@ public final class Uplink: Service, Sendable {
         var delay = backoff.initialDelay(using: &generator)
         var serverIndex = 0
         var breakerWasOpen = false
-        if settings.tls == nil {
-            logger.warning("the uplink is not encrypted (ws_connection.encryption = none): the app key travels in clear; development only")
-        }
         while !stop.isFired {
             if delay > .zero {
                 let due = Date().addingTimeInterval(Double(delay.nanoseconds) / 1e9)

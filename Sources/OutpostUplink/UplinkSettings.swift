@@ -19,7 +19,8 @@ public struct UplinkSettings: Sendable {
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
-    /// TLS for the uplink; nil in ``UplinkSettings/tls`` means plain TCP (`encryption: none`).
+    /// TLS for the uplink; nil in ``UplinkSettings/tls`` means plain TCP (`encryption: none`, warned
+    /// about once by ``UplinkSettings/init(config:resolver:logger:)``).
     public struct TLS: Sendable {
         /// Built once, off the event loops (its creation may read the system trust store).
         public var context: NIOSSLContext

@@ -71,3 +71,20 @@ struct UplinkConnectTests {
         }
     }
 }
+
+/// `ws_servers` are tried in order: an unreachable first address fails over to the next.
+struct UplinkFailoverTests {
+    @Test func unreachableFirstServer_failsOverToTheNext() async throws {
+        let pki = try TestPKI()
+        let deadPort = try await withPlatform(pki) { $0.addresses.alwaysOnPort }
+        try await withPlatform(pki) { platform in
+            var settings = try UplinkSettings.forTest(pki, port: platform.addresses.alwaysOnPort)
+            settings.servers.insert(.init(host: "127.0.0.1", port: deadPort), at: 0)
+            try await withUplink(settings) { uplink in
+                let state = try await waitFor(uplink, "bound") { $0.phase == .bound }
+                #expect(state.server == "127.0.0.1:\(platform.addresses.alwaysOnPort)")
+                #expect(state.attempts >= 2)
+            }
+        }
+    }
+}
