@@ -2,6 +2,7 @@ import Foundation
 import OutpostPlatform
 import OutpostTLS
 import OutpostUplink
+import ServiceLifecycle
 import Testing
 
 /// The uplink against a real platform over real TLS on 127.0.0.1: client keys in every encrypted form,
@@ -85,6 +86,26 @@ struct UplinkFailoverTests {
                 #expect(state.server == "127.0.0.1:\(platform.addresses.alwaysOnPort)")
                 #expect(state.attempts >= 2)
             }
+        }
+    }
+}
+
+/// The uplink as a service in a `ServiceGroup`: graceful shutdown (what SIGTERM/SIGINT trigger) unbinds.
+struct UplinkServiceTests {
+    @Test func serviceGroupGracefulShutdown_unbindsBeforeClosing() async throws {
+        let pki = try TestPKI()
+        try await withPlatform(pki) { platform in
+            let settings = try UplinkSettings.forTest(pki, port: platform.addresses.alwaysOnPort)
+            let uplink = Uplink(settings: settings, logger: testLogger("test.uplink"))
+            let group = ServiceGroup(services: [uplink], logger: testLogger("test.group"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await waitFor(uplink, "bound") { $0.phase == .bound }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(uplink.state.phase == .stopped)
+            #expect(platform.server.store.thing("Dev1")?.lastDisconnectReason == "UNBIND")
         }
     }
 }
