@@ -140,6 +140,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /// libFuzzer entry point over the AlwaysOn codec. `scripts/fuzz-wire.sh` builds it with
+        /// `-sanitize=fuzzer,address -DOUTPOST_FUZZ`; a normal build compiles a stub that says so.
+        .executableTarget(
+            name: "OutpostWireFuzz",
+            dependencies: [
+                "OutpostWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Release-build benchmarks that print figures, one subcommand per mode (`outpost-bench wire`).
+        .executableTarget(
+            name: "outpost-bench",
+            dependencies: [
+                "OutpostWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .testTarget(
