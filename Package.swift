@@ -35,6 +35,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// Debian's Lua 5.4 (`liblua5.4-dev`), with a shim of static inline wrappers for the macros and the C
+        /// trampolines, hook and allocator that keep longjmp out of Swift frames (swift-notes.md 14–17).
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
 
         // MARK: Libraries (no dependency points upwards)
 
@@ -65,6 +72,18 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The Lua runtime of the script resource: one sandboxed state per dedicated thread with instruction,
+        /// memory and wall-clock limits, Lua 5.1 compatibility shims, the template model and config.lua.
+        .target(
+            name: "OutpostLua",
+            dependencies: [
+                "CLua",
+                "OutpostConfig",
+                "OutpostWire",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -127,6 +146,7 @@ let package = Package(
             name: "outpost",
             dependencies: [
                 "OutpostConfig",
+                "OutpostLua",
                 "OutpostSecrets",
                 "OutpostTLS",
                 "OutpostWire",
@@ -166,6 +186,16 @@ let package = Package(
         .testTarget(
             name: "OutpostConfigTests",
             dependencies: ["OutpostConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutpostLuaTests",
+            dependencies: [
+                "OutpostLua",
+                "OutpostConfig",
+                "OutpostWire",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutpostConfig
+import OutpostLua
 
 extension Outpost {
     /// `outpost validate`: report every problem in a configuration file in one run.
@@ -9,7 +10,8 @@ extension Outpost {
             commandName: "validate",
             abstract: "Check a config.json for errors, insecure settings and typos.",
             discussion: """
-                Reads FILE (an EMS 5.4-style config.json) and reports every problem in one run, each as \
+                Reads FILE (an EMS 5.4-style config.json, or the script resource's config.lua when FILE \
+                ends in .lua) and reports every problem in one run, each as \
                 FILE:LINE:COLUMN: SEVERITY: PATH: MESSAGE.
 
                   error    the file cannot be used: JSON syntax, wrong type or range,
@@ -65,7 +67,10 @@ extension Outpost {
             } catch {
                 throw CLIError("\(error)")
             }
-            var result = EMSConfig.load(bytes, notYetUsed: !noNotes)
+            // A .lua file is the script resource's config.lua (OutpostLua evaluates and judges it).
+            var result = file.hasSuffix(".lua")
+                ? await LuaScriptResourceEvaluator.loadForValidation(bytes, fileName: file, notes: !noNotes)
+                : EMSConfig.load(bytes, notYetUsed: !noNotes).validationFindings
             if !skipSecrets {
                 result.findings = (result.findings + SealedSecretCheck.findings(for: result.secrets, keyFile: keyFile)).inFileOrder
             }
