@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C modules over system libraries
@@ -140,6 +143,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /// The EMS REST facade (`/Thingworx/...`) over Hummingbird: local `LocalEms` services, requests
+        /// forwarded to the platform through a `PlatformLink`, platform → edge callbacks over HTTP(S).
+        .target(
+            name: "OutpostEMS",
+            dependencies: [
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command-line tool
 
         .executableTarget(
@@ -151,7 +180,10 @@ let package = Package(
                 "OutpostTLS",
                 "OutpostWire",
                 "OutpostPlatform",
+                "OutpostUplink",
+                "OutpostEMS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -248,6 +280,27 @@ let package = Package(
                 "OutpostConfig",
                 "OutpostWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The EMS REST facade end to end: real sockets, real TLS, curl as the client.
+        .testTarget(
+            name: "OutpostEMSTests",
+            dependencies: [
+                "OutpostEMS",
+                "outpost",
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

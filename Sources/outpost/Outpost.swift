@@ -22,6 +22,7 @@ struct Outpost: AsyncParsableCommand {
             Cert.self,
             Wire.self,
             Platform.self,
+            EMS.self,
         ]
     )
 

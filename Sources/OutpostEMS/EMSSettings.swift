@@ -1,0 +1,195 @@
+public import NIOSSL
+public import OutpostConfig
+public import OutpostSecrets
+import OutpostTLS
+public import OutpostWire
+
+/// Everything the REST facade needs, resolved from `config.json`: secrets opened, TLS context built.
+public struct EMSSettings: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests).
+    public var port: Int
+    public var portsToTry: Int
+    /// nil: plain HTTP.
+    public var tls: NIOSSLContext?
+    /// nil: no authentication.
+    public var auth: BasicAuthVerifier?
+    public var contentReadTimeout: Duration
+    public var maxClients: Int
+    /// Largest request body; larger → 413.
+    public var maxBodyBytes: Int
+    /// Keep-alive connections idle this long are closed.
+    public var idleTimeout: Duration
+    /// `Retry-After` seconds while the platform is offline.
+    public var retryAfterSeconds: Int
+    /// How often bound edge endpoints are probed (their keepalive, at most this).
+    public var probeInterval: Duration
+    /// Consecutive failed probes before a thing is unbound upstream.
+    public var unbindAfterFailures: Int
+    public var failedLoginLimit: Int
+    public var failedLoginWindow: Duration
+    public var maxURILength: Int
+    public var maxHeaderBytes: Int
+    /// `auto_bind` entries.
+    public var bindings: [EdgeBinding]
+    /// The loaded config with every secret masked (GetConfiguration).
+    public var maskedConfiguration: JSONValue
+    public var version: String
+    /// Lines for the start-up banner (TLS source, auth state).
+    public var notes: [String]
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, portsToTry: Int = 0, tls: NIOSSLContext? = nil,
+        auth: BasicAuthVerifier? = nil, contentReadTimeout: Duration = .seconds(20), maxClients: Int = 15,
+        maxBodyBytes: Int = 1_048_576, idleTimeout: Duration = .seconds(60), retryAfterSeconds: Int = 10,
+        probeInterval: Duration = .seconds(60), unbindAfterFailures: Int = 3, failedLoginLimit: Int = 10,
+        failedLoginWindow: Duration = .seconds(60), maxURILength: Int = 8192, maxHeaderBytes: Int = 16384,
+        bindings: [EdgeBinding] = [], maskedConfiguration: JSONValue = .object([:]),
+        version: String = "5.4.0.114-outpost", notes: [String] = []
+    ) {
+        self.host = host
+        self.port = port
+        self.portsToTry = portsToTry
+        self.tls = tls
+        self.auth = auth
+        self.contentReadTimeout = contentReadTimeout
+        self.maxClients = maxClients
+        self.maxBodyBytes = maxBodyBytes
+        self.idleTimeout = idleTimeout
+        self.retryAfterSeconds = retryAfterSeconds
+        self.probeInterval = probeInterval
+        self.unbindAfterFailures = unbindAfterFailures
+        self.failedLoginLimit = failedLoginLimit
+        self.failedLoginWindow = failedLoginWindow
+        self.maxURILength = maxURILength
+        self.maxHeaderBytes = maxHeaderBytes
+        self.bindings = bindings
+        self.maskedConfiguration = maskedConfiguration
+        self.version = version
+        self.notes = notes
+    }
+
+    /// Settings from a loaded config.
+    ///
+    /// - Parameters:
+    ///   - configBytes: The file as read, for GetConfiguration (masked here).
+    ///   - stateDirectory: Where the per-install certificate lives when `ssl` is on without a certificate.
+    public init(
+        config: EMSConfig, configBytes: [UInt8], resolver: SecretResolver, stateDirectory: String, version: String
+    ) throws(EMSSetupError) {
+        let http = config.httpServer
+        var notes: [String] = []
+        self.init()
+        host = http.host
+        port = http.port
+        portsToTry = http.portsToTry
+        contentReadTimeout = .milliseconds(http.contentReadTimeout)
+        maxClients = http.maxClients
+        maxBodyBytes = config.wsConnection.maxMsgSize
+        self.version = version
+        if http.authenticate {
+            guard let user = http.user, !user.isEmpty, let password = http.password, !password.isEmpty else {
+                throw EMSSetupError("http_server.authenticate is true but user or password is missing")
+            }
+            do {
+                auth = BasicAuthVerifier(user: user, password: try resolver.resolve(password.rawValue, key: "http_server.password"))
+            } catch {
+                throw EMSSetupError(error.message)
+            }
+            notes.append("authentication: HTTP Basic (user \(user))")
+        } else {
+            notes.append("authentication: OFF — anyone who can reach the port can use the API")
+        }
+        if http.ssl {
+            let identity: TLSIdentity
+            do {
+                if !http.useDefaultCertificate, let certificate = http.certificate, !certificate.isEmpty {
+                    identity = try TLSIdentity.load(
+                        certificateFile: certificate, keyFile: http.privateKey,
+                        passphrase: .config(http.passphrase?.rawValue ?? "", key: "http_server.passphrase", resolver: resolver))
+                    notes.append("TLS certificate: \(certificate) (\(identity.summary.displayName))")
+                } else {
+                    let install = try InstallCertificate.loadOrCreate(
+                        directory: stateDirectory, host: http.host, keyFilePath: resolver.keyFilePath)
+                    identity = install.identity
+                    notes.append(
+                        install.created
+                            ? "TLS certificate: generated for this install in \(install.certificatePath)"
+                            : "TLS certificate: this install's certificate \(install.certificatePath)")
+                }
+            } catch let error as EMSSetupError {
+                throw error
+            } catch let error as TLSMaterialError {
+                throw EMSSetupError("http_server TLS: \(error.message)")
+            } catch {
+                throw EMSSetupError("http_server TLS: \(error)")
+            }
+            do {
+                tls = try NIOSSLContext(configuration: .outpostServer(identity: identity))
+            } catch {
+                throw EMSSetupError("http_server TLS: cannot build the TLS context: \(error)")
+            }
+        } else {
+            notes.append("TLS: OFF — requests and credentials travel in clear")
+        }
+        var bindings: [EdgeBinding] = []
+        for entry in config.autoBind {
+            do {
+                bindings.append(try EdgeBinding(config: entry, resolver: resolver))
+            } catch {
+                throw EMSSetupError(error.message)
+            }
+        }
+        self.bindings = bindings
+        self.maskedConfiguration = ConfigMasking.masked(configBytes)
+        self.notes = notes
+    }
+}
+
+extension EMSSettings {
+    /// A config file as GetConfiguration shows it: keys in file order, every secret masked.
+    public static func maskedConfiguration(of bytes: [UInt8]) -> JSONValue {
+        ConfigMasking.masked(bytes)
+    }
+}
+
+/// Why `outpost ems` cannot start.
+public struct EMSSetupError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// GetConfiguration's view of the file: keys in file order, every secret replaced.
+enum ConfigMasking {
+    static let mask = "********"
+
+    static func masked(_ bytes: [UInt8]) -> JSONValue {
+        guard let json = try? JSONValue(parsing: bytes) else { return .object([:]) }
+        return masked(json)
+    }
+
+    static func isSecretKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        return ["password", "passphrase", "appkey", "app_key", "secret", "token", "key_passphrase"].contains { lower.contains($0) }
+    }
+
+    static func masked(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var result = JSONObject()
+            for member in object {
+                if isSecretKey(member.key), case .string(let text) = member.value {
+                    result.append(member.key, .string(text.isEmpty ? "" : mask))
+                } else {
+                    result.append(member.key, masked(member.value))
+                }
+            }
+            return .object(result)
+        case .array(let items):
+            return .array(items.map(masked))
+        default:
+            return value
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOPosix
+import OutpostSecrets
+import OutpostWire
+
+/// The services and properties the EMS answers itself (`ems-lsr.md` §3.5), for `LocalEms` and gateway
+/// names, from REST clients and from the platform alike. They work while the platform is offline.
+public final class LocalEmsServices: Sendable {
+    private let registry: EdgeRegistry
+    private let link: any PlatformLink
+    private let resolver: SecretResolver?
+    private let maskedConfiguration: JSONValue
+    private let version: String
+    private let logger: Logger
+
+    init(
+        registry: EdgeRegistry, link: any PlatformLink, resolver: SecretResolver?, maskedConfiguration: JSONValue,
+        version: String, logger: Logger
+    ) {
+        self.registry = registry
+        self.link = link
+        self.resolver = resolver
+        self.maskedConfiguration = maskedConfiguration
+        self.version = version
+        self.logger = logger
+    }
+
+    static let readOnlyProperties = ["isConnected"]
+
+    var isConnectedTable: InfoTable { .single("isConnected", .boolean(link.isConnected)) }
+
+    /// GET of a local property; nil name reads all.
+    func property(_ name: String?) throws(EMSError) -> InfoTable {
+        guard let name else { return isConnectedTable }
+        guard name == "isConnected" else { throw .notFound("LocalEms has no property \(name)") }
+        return isConnectedTable
+    }
+
+    /// Runs a local service. nil: success with no content.
+    func call(_ service: String, parameters: JSONObject) async throws(EMSError) -> InfoTable? {
+        switch service.lowercased() {
+        case "addedgething": return try await addEdgeThing(parameters)
+        case "removeedgething": return try await removeEdgeThing(parameters)
+        case "hasedgething":
+            let name = try requiredName(parameters)
+            return .single("result", .boolean(registry.contains(name)))
+        case "getedgethings":
+            return InfoTable(fields: EdgeBinding.rowFields, rows: registry.all.map(\.row))
+        case "getmicroserverversion":
+            return .single("result", .string(version))
+        case "getconfiguration":
+            return .single("result", .json(maskedConfiguration.serialized()))
+        case "testport":
+            return try await testPort(parameters)
+        case "notifypropertyupdate":
+            return nil
+        case "restart":
+            throw EMSError(.forbidden, "Restarts not allowed")
+        case "updateconfiguration", "replaceconfiguration", "startfilelogging", "stopfilelogging", "getlogdata":
+            throw EMSError(.notImplemented, "\(service) is not implemented by Outpost")
+        default:
+            throw .notFound("LocalEms has no service \(service)")
+        }
+    }
+
+    /// The same services for requests coming from the platform.
+    func handlePlatform(_ request: RequestBody) async -> ResponseBody {
+        do {
+            switch (request.method, request.characteristic) {
+            case (.get, .properties):
+                return ResponseBody(content: try property(request.target.isEmpty ? nil : request.target))
+            case (.post, .services):
+                let parameters = request.parameters?.parametersJSON() ?? JSONObject()
+                return ResponseBody(content: try await call(request.target, parameters: parameters))
+            default:
+                return ResponseBody(status: .methodNotAllowed, reason: "\(request.method) \(request.characteristic) is not supported on \(request.entityName)")
+            }
+        } catch {
+            let status: ResponseStatus =
+                switch error.status.code {
+                case 400: .badRequest
+                case 403: .forbidden
+                case 404: .notFound
+                case 501: .notImplemented
+                default: .internalServerError
+                }
+            return ResponseBody(status: status, reason: error.message)
+        }
+    }
+
+    // MARK: Services
+
+    private func requiredName(_ parameters: JSONObject) throws(EMSError) -> String {
+        guard let name = parameters["name"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+            throw .badRequest("The input parameter 'name' is required.")
+        }
+        return name
+    }
+
+    private func integer(_ parameters: JSONObject, _ key: String, in range: ClosedRange<Int>) throws(EMSError) -> Int? {
+        guard let value = parameters[key] else { return nil }
+        let number: Int?
+        switch value {
+        case .integer(let v): number = Int(exactly: v)
+        case .number(let v): number = v.rounded() == v && abs(v) < 1e15 ? Int(v) : nil
+        case .string(let text): number = Int(text.trimmingCharacters(in: .whitespaces))
+        case .null: return nil
+        default: number = nil
+        }
+        guard let number, range.contains(number) else {
+            throw .badRequest("parameter '\(key)' must be an integer in \(range.lowerBound)…\(range.upperBound) (a number or a string of digits)")
+        }
+        return number
+    }
+
+    private func string(_ parameters: JSONObject, _ key: String) throws(EMSError) -> String? {
+        guard let value = parameters[key] else { return nil }
+        switch value {
+        case .string(let text): return text
+        case .null: return nil
+        default: throw .badRequest("parameter '\(key)' must be a string")
+        }
+    }
+
+    private func bool(_ parameters: JSONObject, _ key: String) throws(EMSError) -> Bool? {
+        guard let value = parameters[key] else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .string(let text) where text.lowercased() == "true": return true
+        case .string(let text) where text.lowercased() == "false": return false
+        case .null: return nil
+        default: throw .badRequest("parameter '\(key)' must be a boolean")
+        }
+    }
+
+    private func addEdgeThing(_ parameters: JSONObject) async throws(EMSError) -> InfoTable? {
+        let name = try requiredName(parameters)
+        guard name != "LocalEms" else { throw .badRequest("LocalEms cannot be registered as an edge thing") }
+        var binding = EdgeBinding(name: name, host: "localhost")
+        if let host = try string(parameters, "host") { binding.host = host }
+        if let port = try integer(parameters, "port", in: 1...65535) { binding.port = port }
+        let proto = try string(parameters, "proto")
+        let protocolName = try string(parameters, "protocol")
+        if let scheme = proto ?? protocolName {
+            guard let parsed = EdgeBinding.Scheme(rawValue: scheme.lowercased()) else {
+                throw .badRequest("parameter 'proto' must be http or https, got \(scheme)")
+            }
+            binding.scheme = parsed
+        }
+        if let path = try string(parameters, "path") {
+            guard path.hasPrefix("/") else { throw .badRequest("parameter 'path' must start with '/'") }
+            binding.path = path
+        }
+        if let keepalive = try integer(parameters, "keepalive", in: 1_000...86_400_000) { binding.keepalive = .milliseconds(keepalive) }
+        if let timeout = try integer(parameters, "timeout", in: 1...3_600_000) { binding.timeout = .milliseconds(timeout) }
+        binding.user = try string(parameters, "user").flatMap { $0.isEmpty ? nil : $0 }
+        if let password = try string(parameters, "password"), !password.isEmpty {
+            if SealedSecret.isSealed(password) || SealedSecret.isLegacy(password) {
+                guard let resolver else { throw .badRequest("parameter 'password' is sealed but no key file is available") }
+                do {
+                    binding.password = try resolver.resolve(password, key: "AddEdgeThing.password")
+                } catch {
+                    throw .badRequest("parameter 'password' cannot be opened: \(error.message)")
+                }
+            } else {
+                binding.password = SecretValue(password)
+            }
+        }
+        binding.gateway = try bool(parameters, "gateway") ?? false
+        binding.allowSelfSigned = try bool(parameters, "allow_self_signed") ?? false
+        if try bool(parameters, "deny_self_signed") == true { binding.allowSelfSigned = false }
+        if try bool(parameters, "persist") == true {
+            logger.notice("AddEdgeThing persist:true is not supported; the binding lasts until restart", metadata: ["outpost.ems.thing": "\(name)"])
+        }
+        let existed = registry.upsert(binding)
+        logger.info(
+            existed ? "edge thing already in binding list; updating info" : "edge thing added to binding list",
+            metadata: ["outpost.ems.thing": "\(name)", "outpost.ems.endpoint": "\(binding.baseURL ?? "-")"])
+        if !existed {
+            do {
+                try await link.bind(names: [name])
+            } catch {
+                logger.warning("BIND failed; it is retried on reconnect", metadata: ["outpost.ems.thing": "\(name)", "outpost.error": "\(error.message)"])
+            }
+        }
+        return nil
+    }
+
+    private func removeEdgeThing(_ parameters: JSONObject) async throws(EMSError) -> InfoTable? {
+        let name = try requiredName(parameters)
+        guard registry.remove(name) != nil else { throw .notFound("The Edge Thing \(name) is not in the binding list.") }
+        do {
+            try await link.unbind(names: [name])
+        } catch {
+            logger.warning("UNBIND failed", metadata: ["outpost.ems.thing": "\(name)", "outpost.error": "\(error.message)"])
+        }
+        logger.info("The Edge Thing has been removed.", metadata: ["outpost.ems.thing": "\(name)"])
+        return nil
+    }
+
+    /// A TCP connect to `host:port` within five seconds (`useSSL`/`useProxy` are accepted; the
+    /// connect is what is tested).
+    private func testPort(_ parameters: JSONObject) async throws(EMSError) -> InfoTable? {
+        guard let host = try string(parameters, "host"), !host.isEmpty else {
+            throw .badRequest("The input parameter 'host' is required.")
+        }
+        guard let port = try integer(parameters, "port", in: 1...65535) else {
+            throw .badRequest("The input parameter 'port' is required.")
+        }
+        let ok: Bool
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(5))
+                .connect(host: host, port: port).get()
+            try? await channel.close()
+            ok = true
+            logger.info("Successfully connected to \(host):\(port).")
+        } catch {
+            ok = false
+            logger.info("TestPort could not connect", metadata: ["outpost.ems.target": "\(host):\(port)", "outpost.error": "\(error)"])
+        }
+        return .single("result", .boolean(ok))
+    }
+}

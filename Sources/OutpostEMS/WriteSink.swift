@@ -1,0 +1,21 @@
+public import OutpostWire
+
+/// Where edge → platform writes (property PUT, events) go. Today straight to the platform, failing
+/// with 503 while it is offline; the outbox issue supplies a durable sink that answers 202 instead.
+public protocol WriteSink: Sendable {
+    /// Delivers a write. `nil` means accepted for later delivery (answered 202 Accepted).
+    func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody?
+}
+
+/// Sends writes to the platform at once; offline → ``PlatformLinkError/notConnected(_:)``.
+public struct DirectWriteSink: WriteSink {
+    private let link: any PlatformLink
+
+    public init(link: any PlatformLink) {
+        self.link = link
+    }
+
+    public func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody? {
+        try await link.send(request)
+    }
+}

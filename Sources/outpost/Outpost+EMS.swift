@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import OutpostConfig
+import OutpostEMS
+import OutpostSecrets
+import OutpostUplink
+import ServiceLifecycle
+import UnixSignals
+
+extension Outpost {
+    /// `outpost ems`: the EMS REST facade plus the uplink to the platform.
+    struct EMS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ems",
+            abstract: "Run the EMS: the REST API devices use (/Thingworx/...) and the uplink to the platform.",
+            discussion: """
+                Reads config.json (EMS 5.4 format) and serves the REST API on http_server.host:port (HTTPS and \
+                HTTP Basic by default). Requests for platform things are forwarded over the uplink to ws_servers; \
+                LocalEms services are answered locally, also while offline. Things registered with AddEdgeThing \
+                or listed in auto_bind receive the platform's requests over HTTP(S).
+
+                With ssl on and no certificate configured, a certificate is generated for this install on first \
+                start and kept in the state directory (key encrypted, mode 0600).
+
+                Prints one line `listening URL` on stdout when ready. Stops on SIGTERM or SIGINT.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The EMS configuration.", valueName: "FILE"))
+        var config = "config.json"
+
+        @Option(name: .long, help: ArgumentHelp("Where this install keeps generated state (its HTTPS certificate); default: state/ beside the config file.", valueName: "DIR"))
+        var stateDir: String?
+
+        @OptionGroup var keyFileOptions: Outpost.SecretKeyFileOptions
+
+        @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: String = "info"
+
+        func run() async throws {
+            let bytes: [UInt8]
+            do {
+                bytes = try ConfigFileReader.read(config)
+            } catch {
+                throw CLIError(error.description)
+            }
+            let loaded = EMSConfig.load(bytes)
+            for finding in loaded.findings where finding.severity >= .warning {
+                FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
+            }
+            guard let emsConfig = loaded.config, !loaded.hasErrors else {
+                throw CLIError("\(config) has errors; fix them and try again")
+            }
+            var logger = Logger(label: "outpost.ems")
+            logger.logLevel = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+            let resolver: SecretResolver
+            do {
+                resolver = try SecretResolver(explicitKeyFile: keyFileOptions.keyFile)
+            } catch {
+                throw CLIError(error.message)
+            }
+            let directory = stateDir ?? (URL(fileURLWithPath: config).deletingLastPathComponent().path + "/state")
+            let settings: EMSSettings
+            do {
+                settings = try EMSSettings(
+                    config: emsConfig, configBytes: bytes, resolver: resolver, stateDirectory: directory,
+                    version: "5.4.0.114-outpost-\(OutpostVersion.string)")
+            } catch {
+                throw CLIError(error.message)
+            }
+
+            let handler = EMSUplinkHandler()
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            let link: any PlatformLink
+            if emsConfig.wsServers.isEmpty {
+                logger.warning("ws_servers is empty: running without a platform connection")
+                link = OfflinePlatformLink()
+            } else {
+                let uplinkSettings: UplinkSettings
+                do {
+                    uplinkSettings = try UplinkSettings(config: emsConfig, resolver: resolver, logger: logger)
+                } catch {
+                    throw CLIError(error.message)
+                }
+                let uplink = Uplink(settings: uplinkSettings, handler: handler, logger: logger)
+                services.append(.init(service: uplink))
+                link = UplinkPlatformLink(uplink: uplink)
+            }
+            let server = EMSServer(settings: settings, link: link, resolver: resolver, logger: logger)
+            handler.attach(server.forwarder)
+            services.append(.init(service: server))
+            for note in settings.notes {
+                FileHandle.standardError.write(Data("outpost ems: \(note)\n".utf8))
+            }
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                tasks.addTask {
+                    let address = try await server.address()
+                    let scheme = settings.tls == nil ? "http" : "https"
+                    let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? settings.host
+                    FileHandle.standardOutput.write(Data("listening \(scheme)://\(host):\(address.port ?? 0)\n".utf8))
+                }
+                try await tasks.waitForAll()
+            }
+        }
+    }
+}

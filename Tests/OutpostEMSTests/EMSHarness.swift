@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import NIOCore
+import OutpostEMS
+import OutpostSecrets
+import OutpostWire
+import Testing
+
+/// One in-process `EMSServer` on a free loopback port, driven with `/usr/bin/curl`.
+struct EMSHarness {
+    let server: EMSServer
+    let link: ScriptedLink
+    let port: Int
+    let tls: TestTLS?
+    let task: Task<Void, any Error>
+    let user = "emsuser"
+    let password = "s3cret-pass"
+
+    var baseURL: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
+
+    static func start(
+        tls useTLS: Bool = false, auth: Bool = true, link: ScriptedLink = ScriptedLink(),
+        configure: (inout EMSSettings) -> Void = { _ in }
+    ) async throws -> EMSHarness {
+        let tls = useTLS ? try TestTLS.make() : nil
+        var settings = EMSSettings(host: "127.0.0.1", port: 0)
+        settings.tls = tls?.context
+        if auth { settings.auth = BasicAuthVerifier(user: "emsuser", password: SecretValue("s3cret-pass")) }
+        settings.maskedConfiguration = .object(["http_server": .object(["user": "emsuser", "password": "********"])])
+        configure(&settings)
+        var logger = Logger(label: "test.ems")
+        logger.logLevel = .warning
+        let server = EMSServer(settings: settings, link: link, logger: logger)
+        let task = Task { try await server.run() }
+        let address = try await server.address()
+        return EMSHarness(server: server, link: link, port: address.port ?? 0, tls: tls, task: task)
+    }
+
+    func stop() {
+        task.cancel()
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: [(String, String)]
+        var body: String
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+
+        var json: JSONValue? { try? JSONValue(parsing: body) }
+    }
+
+    /// Runs curl; `auth` adds the right credentials.
+    func curl(
+        _ method: String = "GET", _ path: String, body: String? = nil, contentType: String? = "application/json",
+        auth: Bool = true, extra: [String] = []
+    ) async throws -> Reply {
+        var arguments = ["-s", "-S", "-i", "--max-time", "20", "-X", method]
+        if method == "HEAD" { arguments = ["-s", "-S", "-I", "--max-time", "20"] }
+        if let tls { arguments += ["--cacert", tls.certificatePath] }
+        if auth { arguments += ["-u", "\(user):\(password)"] }
+        if let body {
+            arguments += ["--data-binary", body]
+            if let contentType { arguments += ["-H", "Content-Type: \(contentType)"] }
+        }
+        arguments += extra
+        arguments.append(path.hasPrefix("http") ? path : baseURL + path)
+        let output = try await Self.run("/usr/bin/curl", arguments)
+        return try Self.parse(output)
+    }
+
+    static func parse(_ output: String) throws -> Reply {
+        var text = output
+        // Skip interim 1xx responses (100 Continue).
+        while text.hasPrefix("HTTP/1.1 1"), let end = text.range(of: "\r\n\r\n") {
+            text = String(text[end.upperBound...])
+        }
+        let split = text.range(of: "\r\n\r\n")
+        let head = split.map { String(text[..<$0.lowerBound]) } ?? text
+        let body = split.map { String(text[$0.upperBound...]) } ?? ""
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst()
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw HarnessError("no status line in curl output: \(output.prefix(300))")
+        }
+        let headers = lines.compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        return Reply(status: status, headers: headers, body: body)
+    }
+
+    /// Runs a program to completion without blocking the cooperative pool; returns stdout.
+    ///
+    /// Output goes to a temporary file, not a pipe: a pipe's write end can be inherited by a process
+    /// spawned at the same moment by a parallel test and would then never report end-of-file.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        let outputPath = NSTemporaryDirectory() + "outpost-ems-run-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw HarnessError("cannot create \(outputPath)")
+        }
+        defer {
+            try? output.close()
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Sends raw bytes over TCP with python3 (for what curl will not send) and returns what came back.
+    func raw(_ payload: String, holdOpenSeconds: Double = 0) async throws -> String {
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", \(port)), timeout=15)
+            import base64
+            s.sendall(base64.b64decode(sys.argv[1]))
+            time.sleep(\(holdOpenSeconds))
+            data = b""
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except Exception:
+                    break
+                if not chunk:
+                    break
+                data += chunk
+            sys.stdout.write(data.decode("utf-8", "replace"))
+            """
+        return try await Self.run("/usr/bin/env", ["python3", "-c", script, Data(payload.utf8).base64EncodedString()])
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A port nobody listens on right now (ports_to_try covers the race).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw HarnessError("cannot find a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
