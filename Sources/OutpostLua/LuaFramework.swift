@@ -188,6 +188,10 @@ tw_utils.datetimeToString = function(dt, fmt, utc, msec)
   if msec then text = text .. ("." .. ("%03d"):format(math.floor(tonumber(dt) or 0) % 1000)) end
   return text
 end
+-- AES with the original's compiled-in key has no equivalent here (ems-lsr.md §5.2): secrets are sealed
+-- by the gateway (enc:v1:), not by scripts.
+tw_utils.aes_encrypt = function() return nil, "tw_utils.aes_encrypt is not available; seal secrets with `outpost secret encrypt`" end
+tw_utils.aes_decrypt = function() return nil, "tw_utils.aes_decrypt is not available; seal secrets with `outpost secret encrypt`" end
 tw_utils.calculateCRC16 = function(s)
   local crc = 0xFFFF
   for i = 1, #s do
@@ -526,6 +530,17 @@ thingworx.template.extend = function(m)
 end
 package.loaded["thingworx.template"] = thingworx.template
 DataShape = {}
+
+-- The framework's module names, so `require "json"`, `require "thingworx.utils"` and the built-in shapes
+-- resolve as in the original's etc/thingworx/lua tree.
+for name, value in pairs({
+  template = thingworx.template, handler = thingworx.handler, json = json, utils = tw_utils, server = server,
+  stringx = stringx, tablex = tablex, page = page, ["thingworx.server"] = server, ["thingworx.utils"] = tw_utils,
+  ["thingworx.json"] = json, ["types.datashape"] = tw_datashape,
+  ["thingworx.shapes.metadata"] = {}, ["thingworx.shapes.propsubscribe"] = {},
+}) do
+  package.loaded[name] = value
+end
 
 -- The thing (one per state) ---------------------------------------------------------------------------------
 local thing

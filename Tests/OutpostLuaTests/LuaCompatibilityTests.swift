@@ -41,4 +41,13 @@ import Testing
             """)
         #expect(results == [5, true, "util.counter", true])
     }
+
+    @Test func frameworkModules_resolveByTheOriginalsNames() async throws {
+        let lua = try await LuaTestSupport.runtime()
+        let results = try await lua.execute("""
+            return require("json") == json, require("thingworx.utils") == tw_utils, type(require("template").extend),
+                   type(require("thingworx.shapes.metadata")), type(tw_utils.aes_encrypt), type(ps_rap.get)
+            """)
+        #expect(results == [true, true, "function", "table", "function", "function"])
+    }
 }
