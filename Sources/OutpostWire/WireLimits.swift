@@ -16,13 +16,10 @@ public struct WireLimits: Sendable, Hashable {
     /// 16 levels and 1 MiB, the C SDK's message limit.
     public static let `default` = WireLimits()
 
+    /// Values outside the sensible range are clamped rather than trapped on, since they usually come
+    /// from configuration: depth to 1...256, message size to 64 bytes...2 GiB.
     public init(maxNestingDepth: Int = 16, maxMessageSize: Int = 1 << 20) {
-        precondition(
-            (1...WireLimits.hardMaximumNestingDepth).contains(maxNestingDepth),
-            "maxNestingDepth must be 1...\(WireLimits.hardMaximumNestingDepth)"
-        )
-        precondition(maxMessageSize >= 64 && maxMessageSize <= Int(Int32.max), "maxMessageSize must be 64...2^31-1")
-        self.maxNestingDepth = maxNestingDepth
-        self.maxMessageSize = maxMessageSize
+        self.maxNestingDepth = min(max(maxNestingDepth, 1), WireLimits.hardMaximumNestingDepth)
+        self.maxMessageSize = min(max(maxMessageSize, 64), Int(Int32.max))
     }
 }

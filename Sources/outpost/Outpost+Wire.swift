@@ -106,7 +106,8 @@ extension Outpost.Wire {
                 cannot be encoded.
 
                 Example:
-                  outpost wire decode 01 40 00 00 00 01 00 00 00 00 00 00 00 2A 00 00 FF | outpost wire encode
+                  outpost wire decode 01 40 00 00 00 01 00 00 00 00 00 00 00 2A 00 00 FF \\
+                    | outpost wire encode
                 """
         )
 

@@ -58,10 +58,10 @@ public struct MultipartAssembler: Sendable {
     private var unmarkedHead: UnmarkedHead?
     private var lastSingle: (requestID: UInt32, code: MessageCode)?
 
+    /// `maxPartialMessages` is at least 1.
     public init(limits: WireLimits = .default, maxPartialMessages: Int = 16, chunkSize: Int = 8192) {
-        precondition(maxPartialMessages >= 1, "maxPartialMessages must be at least 1")
         self.limits = limits
-        self.maxPartialMessages = maxPartialMessages
+        self.maxPartialMessages = max(1, maxPartialMessages)
         self.chunkSize = chunkSize
     }
 

@@ -8,15 +8,15 @@ public import NIOCore
 /// it never sends an empty final chunk and never splits a message without marking it multipart.
 public struct MultipartSplitter: Sendable, Hashable {
     /// Largest WebSocket message to produce, headers included. Must match the peer's setting (8192).
-    public var chunkSize: Int
+    public let chunkSize: Int
     /// Largest message to send at all (the C SDK refuses bodies with `L + 21 > 1 MiB`).
-    public var maxMessageSize: Int
+    public let maxMessageSize: Int
 
+    /// `chunkSize` is clamped to 64...65535 (it is a u16 on the wire) and `maxMessageSize` to at least
+    /// `chunkSize`, since both usually come from configuration.
     public init(chunkSize: Int = 8192, maxMessageSize: Int = 1 << 20) {
-        precondition((64...Int(UInt16.max)).contains(chunkSize), "chunkSize must be 64...65535 (a u16 on the wire)")
-        precondition(maxMessageSize >= chunkSize, "maxMessageSize must be at least chunkSize")
-        self.chunkSize = chunkSize
-        self.maxMessageSize = maxMessageSize
+        self.chunkSize = min(max(chunkSize, 64), Int(UInt16.max))
+        self.maxMessageSize = max(maxMessageSize, self.chunkSize)
     }
 
     private static let chunkHeaderSize = MessageHeader.size + 6
