@@ -44,7 +44,8 @@ public struct AlwaysOnMessage: Sendable, Hashable {
             requestID: requestID,
             endpointID: endpointID,
             sessionID: sessionID,
-            multipartFlag: isChunk ? (spelling?.multipartFlag ?? 1) : 0
+            // A recorded flag of 0 would turn the chunk into something else; it is never applied.
+            multipartFlag: isChunk ? max(spelling?.multipartFlag ?? 1, 1) : 0
         )
     }
 
