@@ -35,8 +35,12 @@ struct EMSResponder: HTTPResponder {
                 "outpost.ems.path": "\(request.uri.path.prefix(200))", "outpost.ems.status": "\(response.status.code)",
             ])
         if request.method == .head {
+            // Same status and headers as GET, Content-Length included, no body.
+            // (Setting `body` rewrites Content-Length, so the header is set afterwards.)
+            let length = response.headers[.contentLength] ?? response.body.contentLength.map { String($0) }
             var head = response
             head.body = HTTPBody()
+            head.headers[.contentLength] = length
             return head
         }
         return response

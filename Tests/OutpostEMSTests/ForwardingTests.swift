@@ -21,6 +21,8 @@ struct ForwardingTests {
         let head = try await ems.curl("HEAD", "/Thingworx/Things/Pump01/Properties/Temperature")
         #expect(head.status == 200)
         #expect(head.body.isEmpty)
+        #expect(head.header("Content-Type") == one.header("Content-Type"))
+        #expect(head.header("Content-Length") == one.header("Content-Length"), "HEAD must announce the GET length")
         let sent = link.sent
         #expect(sent.count == 3)
         #expect(sent[0] == RequestBody(method: .get, entityName: "Pump01", characteristic: .properties, target: "Temperature"))
