@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Benchmarks `outpost ems` (release build) against nginx as the ceiling on the same machine, with the
+# same TLS (P-256 certificate, TLS 1.2+) and HTTP Basic auth, wrk -t2 -c64 -d10s over keep-alive.
+# Prints figures; it is not a test. Needs wrk and nginx (apt-get install -y wrk nginx).
+#
+#   scripts/bench-ems.sh            # build release into .build-ems-release, then measure
+#   DURATION=5s scripts/bench-ems.sh
+#   OUTPOST_BIN=path/to/outpost scripts/bench-ems.sh   # skip the build, measure that binary
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCRATCH=${SCRATCH:-.build-ems-release}
+DURATION=${DURATION:-10s}
+for tool in wrk nginx openssl curl; do
+    command -v "$tool" >/dev/null || { echo "bench-ems: $tool is missing (apt-get install -y wrk nginx)" >&2; exit 1; }
+done
+
+if [ -n "${OUTPOST_BIN:-}" ]; then
+    BIN=$OUTPOST_BIN
+else
+    swift build -c release --scratch-path "$SCRATCH" --product outpost >&2
+    BIN="$ROOT/$SCRATCH/release/outpost"
+fi
+
+WORK=$(mktemp -d /tmp/outpost-bench-ems.XXXXXX)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+EMS_PORT=$(free_port); NGINX_PORT=$(free_port); PLATFORM_PORT=$(free_port); ADMIN_PORT=$(free_port)
+USER=emsuser; PASS=bench-pass-123
+AUTH="Authorization: Basic $(printf '%s:%s' "$USER" "$PASS" | base64)"
+
+# Same certificate for both servers: P-256, key encrypted (nginx reads it with ssl_password_file).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
+    -passout pass:bench-key-pass 2>/dev/null
+echo bench-key-pass > "$WORK/key.pass"
+export OUTPOST_SECRET_KEY_FILE="$WORK/secret.key"
+
+cat > "$WORK/platform.json" <<JSON
+{ "listen": { "host": "127.0.0.1", "port": $PLATFORM_PORT, "resource": "/Thingworx/WS" },
+  "app_keys": ["bench-app-key"],
+  "admin": { "host": "127.0.0.1", "port": $ADMIN_PORT, "token": "bench-admin-token" },
+  "store": { "path": "$WORK/things.json" } }
+JSON
+cat > "$WORK/config.json" <<JSON
+{ "ws_servers": [{ "host": "127.0.0.1", "port": $PLATFORM_PORT }],
+  "appKey": "bench-app-key",
+  "ws_connection": { "encryption": "none" },
+  "http_server": { "host": "127.0.0.1", "port": $EMS_PORT, "ports_to_try": 0, "ssl": true,
+    "certificate": "$WORK/cert.pem", "private_key": "$WORK/key.pem", "passphrase": "bench-key-pass",
+    "authenticate": true, "user": "$USER", "password": "$PASS", "max_clients": 128 } }
+JSON
+
+"$BIN" platform --config "$WORK/platform.json" > "$WORK/platform.out" 2> "$WORK/platform.err" &
+PIDS+=($!)
+"$BIN" ems --config "$WORK/config.json" --state-dir "$WORK/state" --log-level error > "$WORK/ems.out" 2> "$WORK/ems.err" &
+EMS_PID=$!
+PIDS+=($EMS_PID)
+
+# nginx: same TLS, Basic auth against an htpasswd entry, fixed answers.
+printf '%s:%s\n' "$USER" "$(openssl passwd -apr1 "$PASS")" > "$WORK/htpasswd"
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log crit;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
+    uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$NGINX_PORT ssl;
+        ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem; ssl_password_file $WORK/key.pass;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        auth_basic "bench"; auth_basic_user_file $WORK/htpasswd;
+        default_type application/json;
+        location / { return 200 '{"rows":[{"isConnected":true}]}'; }
+    }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+
+wait_for() { for _ in $(seq 1 200); do curl -sk -o /dev/null -H "$AUTH" "$1" && return 0; sleep 0.1; done; echo "bench-ems: $1 never answered" >&2; exit 1; }
+wait_for "https://127.0.0.1:$EMS_PORT/Thingworx/Things/LocalEms/Properties/isConnected"
+wait_for "https://127.0.0.1:$NGINX_PORT/"
+for _ in $(seq 1 100); do
+    curl -sk -H "$AUTH" "https://127.0.0.1:$EMS_PORT/Thingworx/Things/LocalEms/Properties/isConnected" | grep -q true && break
+    sleep 0.1
+done
+
+rss() { awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$1/status"; }
+hwm() { awk '/VmHWM/ {print $2/1024 " MB"}' "/proc/$1/status"; }
+IDLE_RSS=$(rss "$EMS_PID")
+
+cat > "$WORK/put.lua" <<'LUA'
+wrk.method = "PUT"
+wrk.body = '{"Temperature": 21.5}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+# About 5k requests/s in total: 50 connections, each waiting 10 ms between requests.
+cat > "$WORK/put-paced.lua" <<'LUA'
+wrk.method = "PUT"
+wrk.body = '{"Temperature": 21.5}'
+wrk.headers["Content-Type"] = "application/json"
+function delay() return 10 end
+LUA
+
+rate() { awk '/Requests\/sec/ {print $2}'; }
+p99() { awk '/ 99%/ {print $2}'; }
+bench() { wrk -t2 -c64 -d"$DURATION" -H "$AUTH" "$@" 2>&1; }
+
+ISC=/Thingworx/Things/LocalEms/Properties/isConnected
+PUT=/Thingworx/Things/BenchThing/Properties/Temperature
+ems_get=$(bench "https://127.0.0.1:$EMS_PORT$ISC" | rate)
+nginx_get=$(bench "https://127.0.0.1:$NGINX_PORT$ISC" | rate)
+ems_put=$(bench -s "$WORK/put.lua" "https://127.0.0.1:$EMS_PORT$PUT" | rate)
+nginx_put=$(bench -s "$WORK/put.lua" "https://127.0.0.1:$NGINX_PORT$PUT" | rate)
+LOADED_RSS=$(rss "$EMS_PID"); PEAK_RSS=$(hwm "$EMS_PID")
+paced_ems=$(wrk -t2 -c50 -d"$DURATION" --latency -H "$AUTH" -s "$WORK/put-paced.lua" "https://127.0.0.1:$EMS_PORT$PUT" 2>&1)
+paced_nginx=$(wrk -t2 -c50 -d"$DURATION" --latency -H "$AUTH" -s "$WORK/put-paced.lua" "https://127.0.0.1:$NGINX_PORT$PUT" 2>&1)
+NGINX_RSS=$(ps -o rss= --ppid "$(cat "$WORK/nginx.pid")" -p "$(cat "$WORK/nginx.pid")" | awk '{s+=$1} END {print s/1024 " MB"}')
+
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1] or 0),float(sys.argv[2] or 0); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
+echo "outpost ems benchmark ($(nproc) cores, wrk -t2 -c64 -d$DURATION, HTTPS + Basic auth, keep-alive)"
+printf '  (1) GET isConnected (local):          %10s req/s   nginx %10s req/s   ratio %s\n' "$ems_get" "$nginx_get" "$(ratio "$ems_get" "$nginx_get")"
+printf '  (2) PUT property -> platform, acked:  %10s req/s   nginx %10s req/s   ratio %s (nginx answers locally)\n' "$ems_put" "$nginx_put" "$(ratio "$ems_put" "$nginx_put")"
+printf '  (3) PUT paced to ~5k req/s (50 conns x 10 ms): ems %s req/s p99 %s;  nginx %s req/s p99 %s\n' \
+    "$(echo "$paced_ems" | rate)" "$(echo "$paced_ems" | p99)" "$(echo "$paced_nginx" | rate)" "$(echo "$paced_nginx" | p99)"
+printf '  (4) RSS outpost ems: idle %s, after load %s, peak %s;  nginx (master + workers) %s\n' "$IDLE_RSS" "$LOADED_RSS" "$PEAK_RSS" "$NGINX_RSS"
