@@ -39,7 +39,7 @@ done < scripts/fuzz-wire-seeds.txt
 
 exec "$scratch/release/OutpostWireFuzz" \
     -max_total_time="$seconds" \
-    -max_len=4096 \
+    -max_len=2048 \
     -timeout=10 \
     -malloc_limit_mb=256 \
     -print_final_stats=1 \

@@ -23,3 +23,10 @@ public struct WireLimits: Sendable, Hashable {
         self.maxMessageSize = min(max(maxMessageSize, 64), Int(Int32.max))
     }
 }
+
+extension WireLimits {
+    /// JSON nesting that the JSON forms of a message within these limits can reach: each InfoTable level
+    /// takes up to six JSON levels (an InfoTable inside an aspect: table, dataShape, fieldDefinitions,
+    /// field, aspects, typed wrapper), plus the message's own.
+    var jsonDepth: Int { 6 * maxNestingDepth + 8 }
+}

@@ -27,7 +27,7 @@ public func outpostWireFuzzMain(
 /// 1. encodes back to exactly the input bytes,
 /// 2. decodes again to an equal message,
 /// 3. survives the lossless JSON form (`wireJSON` → text → parse → message) unchanged (inputs up to
-///    1 KiB, where the JSON work would otherwise dominate),
+///    512 bytes, beyond which the JSON work would dominate),
 /// 4. passes through `MultipartAssembler` and the EMS JSON form of its InfoTables without crashing.
 /// Any violation traps, which libFuzzer reports as a crash with the input saved.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -58,7 +58,7 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
 
     // The JSON round trip costs more than everything else; small inputs exercise all of its paths.
-    if size <= 1024 {
+    if size <= 512 {
         checkWireJSON(message)
     }
 
@@ -71,7 +71,7 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .response(let response): table = response.content
     default: break
     }
-    if let table, size <= 1024 {
+    if let table, size <= 512 {
         _ = try? InfoTable(emsJSON: table.emsJSONString())
         _ = table.parametersJSON()
     }

@@ -95,4 +95,32 @@ struct WireJSONTests {
         let message = try AlwaysOnMessage(wireJSON: #"{"header":{"code":"SUCCESS","requestId":1,"sessionId":42},"response":{}}"#)
         #expect(try message.encodedBytes() == specBytes("01 40 00000001 00000000 0000002a 00 | 00 ff"))
     }
+
+    @Test
+    func deepestAllowedNesting_withTypeWrappers_readsBack() throws {
+        // Each level is an INFOTABLE value in a field declared STRING, so the JSON needs a wrapper too.
+        var table = InfoTable.single("leaf", .integer(1))
+        for _ in 1..<WireLimits.default.maxNestingDepth {
+            table = InfoTable(fields: [FieldDefinition(name: "t", baseType: .string)], rows: [[.infoTable(table), .nothing]])
+        }
+        let message = AlwaysOnMessage(requestID: 1, sessionID: 2, body: .response(ResponseBody(content: table)))
+        let bytes = try message.encodedBytes()
+        let (_, back) = try roundTrip(bytes)
+        #expect(back == bytes)
+    }
+
+    @Test
+    func deepestAllowedNesting_throughAspects_readsBack() throws {
+        // Each level is an INFOTABLE held in an aspect of the next table's only field.
+        var table = InfoTable.single("leaf", .integer(1))
+        for _ in 1..<WireLimits.default.maxNestingDepth {
+            let field = FieldDefinition(name: "f", baseType: .string, aspects: [Aspect(name: "a", value: .infoTable(table))])
+            table = InfoTable(fields: [field])
+        }
+        let message = AlwaysOnMessage(requestID: 1, sessionID: 2, body: .response(ResponseBody(content: table)))
+        let bytes = try message.encodedBytes()
+        #expect(try AlwaysOnMessage(decoding: bytes) == message)
+        let (_, back) = try roundTrip(bytes)
+        #expect(back == bytes)
+    }
 }

@@ -10,7 +10,7 @@ extension AlwaysOnMessage {
 
     /// Parses JSON text and builds a message as in ``init(wireJSON:limits:)-(JSONValue,_)``.
     public init(wireJSON text: String, limits: WireLimits = .default) throws(WireJSONError) {
-        try self.init(wireJSON: try JSONValue(parsing: text), limits: limits)
+        try self.init(wireJSON: try JSONValue(parsing: text, maxDepth: limits.jsonDepth), limits: limits)
     }
 }
 

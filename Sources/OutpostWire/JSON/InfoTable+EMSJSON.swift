@@ -16,7 +16,7 @@ extension InfoTable {
 
     /// Parses JSON text and reads it as in ``init(emsJSON:limits:)-(JSONValue,_)``.
     public init(emsJSON text: String, limits: WireLimits = .default) throws(WireJSONError) {
-        try self.init(emsJSON: try JSONValue(parsing: text), limits: limits)
+        try self.init(emsJSON: try JSONValue(parsing: text, maxDepth: limits.jsonDepth), limits: limits)
     }
 
     /// The EMS REST form with rows first, then `dataShape` (the key spelling decided in the specs'
