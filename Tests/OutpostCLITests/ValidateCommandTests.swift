@@ -44,7 +44,7 @@ import Testing
 
     @Test func jsonOutput_isMachineReadable() throws {
         let directory = try CLITestDirectory()
-        let path = try directory.write("config.json", #"{"ws_servers":[{"host":"p","port":443}],"appKey":"k","http_server":{"authenticate":false}}"#)
+        let path = try directory.write("config.json", #"{"ws_servers":[{"host":"p","port":443}],"appKey":"k","http_server":{"authenticate":false},"logger":{"level":"INFO"}}"#)
         let result = try OutpostProcess.run(["validate", "--json", path], environment: directory.environment)
         #expect(result.status == 0, "\(result)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
