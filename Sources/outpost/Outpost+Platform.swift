@@ -14,8 +14,8 @@ extension Outpost {
             commandName: "platform",
             abstract: "Run the reference platform (AlwaysOn WebSocket server, thing store, admin API).",
             discussion: """
-                Reads platform.json and serves the AlwaysOn protocol on listen.host:listen.port (TLS with
-                tls.certificate; client certificates required when tls.client_ca is set). Edges must
+                Reads platform.json and serves the AlwaysOn protocol on listen.host:listen.port (TLS with \
+                tls.certificate; client certificates required when tls.client_ca is set). Edges must \
                 authenticate with one of app_keys; others get UNAUTHORIZED (0x81) and are disconnected.
 
                 The admin API on admin.host:admin.port needs `Authorization: Bearer <admin.token>`:
@@ -24,7 +24,7 @@ extension Outpost {
                   GET|PUT /admin/things/NAME/properties/PROP    (over the socket to the edge)
                   POST /admin/things/NAME/services/SERVICE       (over the socket to the edge)
 
-                Prints one line `listening alwayson=PORT admin=PORT` on stdout when ready. Stops on
+                Prints one line `listening alwayson=PORT admin=PORT` on stdout when ready. Stops on \
                 SIGTERM or SIGINT.
                 """
         )
