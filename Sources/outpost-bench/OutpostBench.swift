@@ -16,8 +16,9 @@ struct OutpostBench: ParsableCommand {
         abstract: "Measure the throughput of Outpost's hot paths and print the figures.",
         discussion: """
             Run release builds only: debug builds are 10-50x slower and say nothing about production. \
-            Figures are wall-clock on whatever else the machine is doing; compare runs on the same \
-            machine, and prefer the best of several rounds.
+            Each figure is given as wall-clock rate and as rate per CPU-second of the measuring thread; \
+            on a machine shared with other work the second is the steadier one. Compare runs on the \
+            same machine, and prefer the best of several rounds.
             """,
         subcommands: [Wire.self]
     )
