@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C modules over system libraries
@@ -143,12 +144,52 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /// The durable outbox: edge → platform writes kept in SQLite (GRDB, WAL) until the platform
+        /// acknowledges them, replayed in per-thing order after an outage.
+        .target(
+            name: "OutpostOutbox",
+            dependencies: [
+                "OutpostWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         /// The EMS REST facade (`/Thingworx/...`) over Hummingbird: local `LocalEms` services, requests
         /// forwarded to the platform through a `PlatformLink`, platform → edge callbacks over HTTP(S).
         .target(
             name: "OutpostEMS",
             dependencies: [
                 "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                "OutpostOutbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        /// The Lua script resource (LSR analogue): hosts the Lua things, registers them with the EMS over
+        /// HTTPS with the `rap_*` credentials, pushes their values and serves the EMS's callbacks.
+        .target(
+            name: "OutpostLSR",
+            dependencies: [
+                "OutpostConfig",
+                "OutpostLua",
                 "OutpostSecrets",
                 "OutpostTLS",
                 "OutpostWire",
@@ -163,7 +204,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -182,6 +222,8 @@ let package = Package(
                 "OutpostPlatform",
                 "OutpostUplink",
                 "OutpostEMS",
+                "OutpostLSR",
+                "OutpostOutbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -296,6 +338,36 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The durable outbox against real SQLite files.
+        .testTarget(
+            name: "OutpostOutboxTests",
+            dependencies: [
+                "OutpostOutbox",
+                "OutpostWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The script resource end to end: real Lua, real TLS, the EMS and platform as processes.
+        .testTarget(
+            name: "OutpostLSRTests",
+            dependencies: [
+                "OutpostLSR",
+                "OutpostLua",
+                "OutpostConfig",
+                "OutpostSecrets",
+                "OutpostTLS",
+                "OutpostWire",
+                "outpost",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,0 +1,8 @@
+import Testing
+@testable import OutpostOutbox
+
+@Suite struct OutboxModuleTests {
+    @Test func moduleLinks() {
+        #expect(String(describing: OutboxModule.self) == "OutboxModule")
+    }
+}
