@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The outbox's SQLite file (GRDB `DatabasePool`, WAL): queued entries in per-thing order, dead
+/// letters, and running totals. Every change is one transaction, so totals and rows never disagree;
+/// other processes (`outpost outbox`) may use the same file at the same time.
+public final class OutboxStore: Sendable {
+    public let settings: OutboxSettings
+    let pool: DatabasePool
+    let logger: Logger
+
+    /// A write about to be stored.
+    struct NewEntry: Sendable {
+        var thing: String
+        var kind: String
+        var target: String
+        var createdMillis: Int64
+        var payload: [UInt8]
+    }
+
+    init(settings: OutboxSettings, pool: DatabasePool, logger: Logger) {
+        self.settings = settings
+        self.pool = pool
+        self.logger = logger
+    }
+
+    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Runs a write transaction, mapping SQLite errors to ``OutboxError``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(OutboxError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as OutboxError {
+            throw error
+        } catch {
+            throw map(error)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(OutboxError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as OutboxError {
+            throw error
+        } catch {
+            throw map(error)
+        }
+    }
+
+    func map(_ error: any Error) -> OutboxError {
+        Self.map(error, path: settings.path)
+    }
+
+    static func map(_ error: any Error, path: String) -> OutboxError {
+        if let error = error as? OutboxError { return error }
+        if let database = error as? DatabaseError {
+            switch database.resultCode {
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                return .corrupt(path: path, detail: database.message ?? "\(database.resultCode)")
+            default:
+                return .unavailable(path: path, detail: database.message ?? "\(database.resultCode)")
+            }
+        }
+        return .unavailable(path: path, detail: "\(error)")
+    }
+
+    /// Adds totals in the one-row stats table (inside the caller's transaction).
+    static func adjust(_ db: Database, bytes: Int64 = 0, depth: Int = 0, dropped: Int = 0, expired: Int = 0, delivered: Int = 0) throws {
+        try db.execute(
+            sql: """
+                UPDATE outbox_stats SET bytes = bytes + ?, depth = depth + ?, dropped = dropped + ?,
+                    expired = expired + ?, delivered = delivered + ? WHERE id = 1
+                """,
+            arguments: [bytes, depth, dropped, expired, delivered])
+    }
+
+    static func entry(_ row: Row) -> OutboxEntry {
+        OutboxEntry(
+            id: row["id"], thing: row["thing"], kind: row["kind"], target: row["target"],
+            createdMillis: row["created_ms"], size: row["size"], attempts: row["attempts"],
+            lastError: row["last_error"], payload: [UInt8](row["payload"] as Data))
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    /// Deletes queued entries by id; returns how many existed and their bytes (ids already gone are skipped).
+    static func removeEntries(_ db: Database, ids: [Int64]) throws -> (count: Int, bytes: Int64) {
+        guard !ids.isEmpty else { return (0, 0) }
+        let list = placeholders(ids.count)
+        let arguments = StatementArguments(ids)
+        let row = try Row.fetchOne(
+            db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM outbox_entry WHERE id IN (\(list))",
+            arguments: arguments)
+        let count: Int = row?["n"] ?? 0
+        let bytes: Int64 = row?["b"] ?? 0
+        try db.execute(sql: "DELETE FROM outbox_entry WHERE id IN (\(list))", arguments: arguments)
+        return (count, bytes)
+    }
+}
