@@ -22,6 +22,8 @@ public struct PlatformLinkError: Error, Sendable, Equatable, CustomStringConvert
         case busy
         case tooLarge
         case failed
+        case storeFull
+        case storeFailed
     }
 
     private let kind: Kind
@@ -42,6 +44,10 @@ public struct PlatformLinkError: Error, Sendable, Equatable, CustomStringConvert
     public static func tooLarge(_ message: String) -> Self { Self(.tooLarge, message) }
     /// Anything else (connection lost mid-request, protocol violation): 502.
     public static func failed(_ message: String) -> Self { Self(.failed, message) }
+    /// The offline message store has no room for the write (`reject-new`): 507.
+    public static func storeFull(_ message: String) -> Self { Self(.storeFull, message) }
+    /// The offline message store could not store the write (file unreadable, disk error): 500.
+    public static func storeFailed(_ message: String) -> Self { Self(.storeFailed, message) }
 
     public var isNotConnected: Bool { kind == .notConnected }
 
@@ -54,6 +60,8 @@ public struct PlatformLinkError: Error, Sendable, Equatable, CustomStringConvert
         case .timeout: 504
         case .tooLarge: 413
         case .failed: 502
+        case .storeFull: 507
+        case .storeFailed: 500
         }
     }
 }

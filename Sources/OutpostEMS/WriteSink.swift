@@ -5,6 +5,12 @@ public import OutpostWire
 public protocol WriteSink: Sendable {
     /// Delivers a write. `nil` means accepted for later delivery (answered 202 Accepted).
     func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody?
+    /// The state of the offline message store for `LocalEms` `GetOutboxStatus`; nil without one.
+    func status() async -> InfoTable?
+}
+
+extension WriteSink {
+    public func status() async -> InfoTable? { nil }
 }
 
 /// Sends writes to the platform at once; offline → ``PlatformLinkError/notConnected(_:)``.

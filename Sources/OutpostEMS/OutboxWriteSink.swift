@@ -1,0 +1,81 @@
+public import Logging
+public import OutpostOutbox
+public import OutpostWire
+
+/// Writes through the durable outbox. Online with nothing queued for the thing: sent at once and
+/// answered with the platform's reply. Offline, the link failing on the way, or earlier writes of the
+/// thing still queued (they go first): stored durably, then 202. A 2xx therefore always means the
+/// platform acknowledged the write or it is on disk.
+public struct OutboxWriteSink: WriteSink {
+    public let outbox: Outbox
+    private let link: any PlatformLink
+    private let logger: Logger
+
+    public init(outbox: Outbox, link: any PlatformLink, logger: Logger) {
+        self.outbox = outbox
+        self.link = link
+        self.logger = logger
+    }
+
+    public func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody? {
+        if link.isConnected, try await !queued(request.entityName) {
+            do {
+                let reply = try await link.send(request)
+                // A temporary refusal is stored and retried like an outage; anything else is the answer.
+                if !PlatformLinkDelivery.isRetryable(reply.status) { return reply }
+            } catch where error.httpStatus == 413 {
+                throw error
+            } catch {
+                // Not sent, or sent without an answer: store it (a late delivery then shows as a duplicate).
+                logger.debug("write stored after a failed send", metadata: ["outpost.ems.thing": "\(request.entityName)", "outpost.error": "\(error.message)"])
+            }
+        }
+        do {
+            try await outbox.enqueue(request)
+        } catch {
+            throw Self.map(error)
+        }
+        return nil
+    }
+
+    private func queued(_ thing: String) async throws(PlatformLinkError) -> Bool {
+        do {
+            return try await outbox.hasQueued(thing: thing)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    static func map(_ error: OutboxError) -> PlatformLinkError {
+        error.code == .full ? .storeFull(error.message) : .storeFailed(error.message)
+    }
+
+    public func status() async -> InfoTable? {
+        guard let status = try? await outbox.status() else { return nil }
+        return status.infoTable
+    }
+}
+
+extension OutboxStatus {
+    /// One row for `GetOutboxStatus`.
+    var infoTable: InfoTable {
+        InfoTable(
+            fields: [
+                FieldDefinition(name: "depth", baseType: .integer),
+                FieldDefinition(name: "bytes", baseType: .number),
+                FieldDefinition(name: "maxBytes", baseType: .number),
+                FieldDefinition(name: "oldestAgeSeconds", baseType: .number),
+                FieldDefinition(name: "things", baseType: .integer),
+                FieldDefinition(name: "dropped", baseType: .number),
+                FieldDefinition(name: "expired", baseType: .number),
+                FieldDefinition(name: "delivered", baseType: .number),
+                FieldDefinition(name: "deadLetters", baseType: .integer),
+                FieldDefinition(name: "path", baseType: .string),
+            ],
+            rows: [[
+                .integer(Int32(clamping: depth)), .number(Double(bytes)), .number(Double(maxBytes)),
+                .number(Double(oldestAgeMillis ?? 0) / 1000), .integer(Int32(clamping: things)), .number(Double(dropped)),
+                .number(Double(expired)), .number(Double(delivered)), .integer(Int32(clamping: deadLetters)), .string(path),
+            ]])
+    }
+}
