@@ -2,7 +2,35 @@ extension WireReader {
     /// A typed value: type byte, then the value (§4.4).
     mutating func primitive() throws(WireError) -> Primitive {
         let typeOffset = position
+        return try value(ofType: try byte("base type byte"), at: typeOffset)
+    }
+
+    /// A row value: as ``primitive()``, but a VARIANT is kept unboxed.
+    @inline(__always)
+    mutating func cell() throws(WireError) -> InfoTableCell {
+        let typeOffset = position
         let typeByte = try byte("base type byte")
+        if typeByte == BaseType.variant.rawValue {
+            try enterNested(at: typeOffset)
+            let inner = try primitive()
+            leaveNested()
+            return .variant(inner)
+        }
+        // The types of a property push's other columns, without the call into the general switch.
+        switch typeByte {
+        case BaseType.string.rawValue:
+            return .value(.text(.string, try string("string value")))
+        case BaseType.number.rawValue:
+            return .value(.number(Double(bitPattern: try uint64("NUMBER value"))))
+        case BaseType.datetime.rawValue:
+            return .value(.datetime(Int64(bitPattern: try uint64("DATETIME value"))))
+        default:
+            return .value(try value(ofType: typeByte, at: typeOffset))
+        }
+    }
+
+    /// The value after its type byte `typeByte`, which started at `typeOffset`.
+    mutating func value(ofType typeByte: UInt8, at typeOffset: Int) throws(WireError) -> Primitive {
         // Dispatch on the byte itself: the common types never go through `BaseType(rawValue:)`.
         switch typeByte {
         case BaseType.nothing.rawValue:

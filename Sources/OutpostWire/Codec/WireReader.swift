@@ -14,6 +14,8 @@ struct WireReader: ~Copyable {
     var spelling = WireSpelling()
     /// Short strings seen before on this connection, if the caller keeps a cache.
     var cache: WireStringCache?
+    /// Whether short ASCII strings may be composed in place (checked once per process, read once here).
+    private let composesSmallStrings = SmallASCIIString.isAvailable
 
     init(bytes: UnsafeRawBufferPointer, limits: WireLimits, position: Int = 0, cache: consuming WireStringCache? = nil) {
         self.bytes = bytes
@@ -117,6 +119,16 @@ struct WireReader: ~Copyable {
             )
         }
         if length == 0 { return "" }
+        if length <= SmallASCIIString.maxCount && composesSmallStrings {
+            let (low, high) = SmallASCIIString.words(
+                of: UnsafeRawBufferPointer(rebasing: bytes[position...]),
+                count: length
+            )
+            if SmallASCIIString.isASCII(low: low, high: high) {
+                position &+= length
+                return SmallASCIIString.compose(low: low, high: high, count: length)
+            }
+        }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
         position &+= length
         if length <= WireStringCache.maxLength && cache != nil,

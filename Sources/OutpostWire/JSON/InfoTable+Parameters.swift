@@ -37,8 +37,7 @@ extension InfoTable {
     /// NOTHING values left out. Empty when the row does not exist.
     public func parametersJSON(row: Int = 0) -> JSONObject {
         var object = JSONObject()
-        guard rows.indices.contains(row) else { return object }
-        let values = rows[row]
+        guard let values = self.row(row) else { return object }
         for (index, field) in dataShape.fields.enumerated() where index < values.count {
             if case .nothing = values[index] { continue }
             object.append(field.name, values[index].emsJSON())
