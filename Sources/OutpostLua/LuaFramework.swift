@@ -2,8 +2,8 @@
 /// it from Lua: `thingworx.template.extend`, properties and handlers, data shapes, service definitions,
 /// `me:setProperty`/`me:getProperty`, the per-thing scan with its push rules, and the API names of §4.8.
 ///
-/// Calls that need the EMS or the LSR's HTTP server (`server.*`, `tw_ems`, `tw_http`, script handlers)
-/// exist and answer 503 with a message until the script resource wires them up.
+/// `server.*` and `tw_ems.*` reach the EMS through the state's ``LuaHostBridge`` (503 without one);
+/// `tw_http`, `tw_script` and the script/http handlers exist and answer 503 with a message.
 enum LuaFramework {
     static let source = #"""
 local natives = ...
@@ -263,17 +263,87 @@ page = {
   redirect = function(location) return 302, "", { Location = location } end,
 }
 
--- Services that need the EMS or the script resource's HTTP side: present, answering 503.
+-- Requests to the EMS (tw_ems, server.*) go through the host bridge; without one they answer 503.
 local UNAVAILABLE = "not available: this runtime is not connected to an EMS yet"
-server = { available = false, online = false }
-for _, name in ipairs({ "get", "put", "post", "delete", "invoke", "getProperty", "setProperty", "setProperties",
-  "fireEvent", "invokeChannel", "invokeLocalEms" }) do
-  server[name] = function() return 503, UNAVAILABLE end
+local function encodeBody(data)
+  if data == nil then return nil end
+  if type(data) == "table" then
+    if next(data) == nil then return "{}" end
+    return json.encode(data)
+  end
+  return tostring(data)
+end
+local function hostRequest(method, path, data, headers)
+  if type(path) ~= "string" then error("the path must be a string", 3) end
+  return natives.host(method, path, encodeBody(data), type(headers) == "table" and headers or nil)
+end
+local function decoded(body)
+  if type(body) == "string" and body ~= "" then
+    local ok, value = pcall(json.decode, body)
+    if ok then return value end
+  end
+  return body
+end
+local function thingPath(thingName)
+  local p_data = framework.p_data or {}
+  local own = p_data.identifier and ("*" .. tostring(p_data.identifier)) or p_data.name
+  return "/Thingworx/Things/" .. tw_utils.uri_encode(thingName or own or "")
+end
+
+tw_ems = {}
+for _, method in ipairs({ "get", "put", "post", "delete" }) do
+  -- Raw calls: body first, code second (the original's order for tw_ems).
+  tw_ems[method] = function(path, data, headers)
+    local code, body = hostRequest(method:upper(), path, data, headers)
+    return body, code
+  end
+end
+tw_rap, ps_rap = tw_ems, tw_ems
+
+server = { available = true, online = false }
+local function serverCall(method, path, data, headers)
+  local code, body = hostRequest(method, path, data, headers)
+  server.available = code ~= 503 or server.online
+  return code, decoded(body)
+end
+server.get = function(path) return serverCall("GET", path) end
+server.put = function(path, data, headers) return serverCall("PUT", path, data or {}, headers) end
+server.post = function(path, data, headers) return serverCall("POST", path, data or {}, headers) end
+server.delete = function(path) return serverCall("DELETE", path) end
+server.invoke = function(service, data, thingName)
+  return serverCall("POST", thingPath(thingName) .. "/Services/" .. tw_utils.uri_encode(service), data or {})
+end
+server.invokeChannel = function(service, data) return server.invoke(service, data) end
+server.invokeLocalEms = function(service, data) return server.invoke(service, data, "LocalEms") end
+server.getProperty = function(property, thingName)
+  return serverCall("GET", thingPath(thingName) .. "/Properties/" .. tw_utils.uri_encode(property))
+end
+server.fireEvent = function(event, data, thingName)
+  return serverCall("POST", thingPath(thingName) .. "/Events/" .. tw_utils.uri_encode(event), data or {})
+end
+-- A property table ({name, baseType, value, time, quality} or a list of them) is pushed with
+-- UpdateSubscribedPropertyValues; a name is written with PUT.
+server.setProperties = function(list, thingName)
+  local rows = {}
+  for _, pt in ipairs(list or {}) do
+    rows[#rows + 1] = { name = pt.name, value = { baseType = pt.baseType or "STRING", value = pt.value },
+      time = pt.time or tw_utils.currentTime(), quality = pt.quality or "GOOD" }
+  end
+  local field = function(name, baseType) return { name = name, baseType = baseType, aspects = {} } end
+  local body = { rows = { { values = { rows = rows, dataShape = { fieldDefinitions = {
+      name = field("name", "STRING"), value = field("value", "VARIANT"), time = field("time", "DATETIME"),
+      quality = field("quality", "STRING") } } } } },
+    dataShape = { fieldDefinitions = { values = field("values", "INFOTABLE") } } }
+  return serverCall("POST", thingPath(thingName) .. "/Services/UpdateSubscribedPropertyValues", body)
+end
+server.setProperty = function(property, data, thingName)
+  if type(property) == "table" then return server.setProperties(property.name and { property } or property, thingName) end
+  local body = data
+  if type(data) ~= "table" then body = { [property] = data }
+  elseif data[property] == nil and data.value ~= nil then body = { [property] = data.value } end
+  return serverCall("PUT", thingPath(thingName) .. "/Properties/" .. tw_utils.uri_encode(property), body)
 end
 thingworx.server, tw_server = server, server
-tw_ems = {}
-for _, name in ipairs({ "get", "put", "post", "delete" }) do tw_ems[name] = function() return UNAVAILABLE, 503 end end
-tw_rap, ps_rap = tw_ems, tw_ems
 tw_http = { callbacks = {} }
 for _, name in ipairs({ "get", "post", "put", "delete" }) do tw_http[name] = function() return UNAVAILABLE, 503, {} end end
 tw_http.registerCallback = function(path, functionName) tw_http.callbacks[path] = functionName; return true end
@@ -689,6 +759,31 @@ function framework.invoke(name, headers, query, data)
   local code, content, responseHeaders = fn(thing, headers or {}, query or {}, data)
   if type(content) == "table" and type(content.toTable) == "function" then content = content:toTable() end
   return code, content, responseHeaders
+end
+
+-- The platform's GetPropertySubscriptions rows ({edgeName, pushType, pushThreshold}) replace the template's
+-- push settings: listed properties take the platform's, VALUE ones are pushed at the next scan; every other
+-- property becomes NEVER (ems-lsr.md §4.5). Returns how many properties were updated.
+function framework.applySubscriptions(rows)
+  local listed, updated = {}, 0
+  for _, row in ipairs(rows or {}) do
+    local pt = thing.properties[row.edgeName]
+    if type(pt) == "table" then
+      local push = tostring(row.pushType or "VALUE"):upper()
+      if push == "ON" or push == "OFF" then push = "VALUE" end
+      pt.pushType = push
+      pt.pushThreshold = tonumber(row.pushThreshold) or 0
+      if push == "VALUE" then pt.forcePush = true end
+      listed[row.edgeName] = true
+      updated = updated + 1
+    else
+      log.warn(thing.name or "thing", "Property %s was not found in local property map", tostring(row.edgeName))
+    end
+  end
+  for name, pt in pairs(thing.properties) do
+    if not listed[name] then pt.pushType = "NEVER" end
+  end
+  return updated
 end
 
 function framework.runTask(name)

@@ -13,12 +13,18 @@ public final class LuaRuntime: Sendable {
         /// Remove io, os.execute & co., debug, dofile/loadfile, bytecode loading (default true).
         public var sandbox: Bool
         public var logger: Logger
+        /// Where `tw_ems.*` and `server.*` requests go; nil: they answer 503.
+        public var bridge: (any LuaHostBridge)?
 
-        public init(limits: LuaLimits = .default, scriptsDirectory: String? = nil, sandbox: Bool = true, logger: Logger) {
+        public init(
+            limits: LuaLimits = .default, scriptsDirectory: String? = nil, sandbox: Bool = true, logger: Logger,
+            bridge: (any LuaHostBridge)? = nil
+        ) {
             self.limits = limits
             self.scriptsDirectory = scriptsDirectory
             self.sandbox = sandbox
             self.logger = logger
+            self.bridge = bridge
         }
     }
 
@@ -37,8 +43,10 @@ public final class LuaRuntime: Sendable {
         worker = LuaWorkerThread(name: "outpost-lua-\(name)")
         let box = self.box
         try await run { () throws(LuaError) in
-            box.state = try LuaState(limits: options.limits, logger: options.logger,
+            let state = try LuaState(limits: options.limits, logger: options.logger,
                                      scriptsDirectory: options.scriptsDirectory, sandbox: options.sandbox)
+            state.bridge = options.bridge
+            box.state = state
         }
     }
 

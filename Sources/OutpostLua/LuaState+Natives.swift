@@ -54,6 +54,7 @@ extension LuaState {
             ("base64Encode", LuaNatives.base64Encode),
             ("base64Decode", LuaNatives.base64Decode),
             ("callerLine", LuaNatives.callerLine),
+            ("host", LuaNatives.host),
         ]
         lua_createtable(L, 0, Int32(natives.count))
         for (name, function) in natives {
@@ -156,6 +157,27 @@ enum LuaNatives {
                 return [.nil]
             }
             return [.integer(Int64(record.currentline))]
+        }
+    }
+
+    /// `host(method, path[, body[, headers]])` → code, body: a request to the EMS through the
+    /// state's ``LuaHostBridge``; 503 and a message when the state has none.
+    static let host: LuaNativeFunction = { L in
+        LuaState.native(L) { state throws(LuaError) in
+            let arguments = try state.arguments()
+            guard let method = arguments.first?.stringValue, arguments.count > 1, let path = arguments[1].stringValue else {
+                throw LuaError.conversion("host request needs a method and a path")
+            }
+            let body = arguments.count > 2 ? arguments[2].stringValue : nil
+            var headers: [String: String] = [:]
+            if arguments.count > 3, case .table(let table) = arguments[3] {
+                for (key, value) in table.fields { headers[key] = value.stringValue ?? value.integerValue.map { String($0) } }
+            }
+            guard let bridge = state.bridge else {
+                return [.integer(503), .string("not available: this runtime is not connected to an EMS")]
+            }
+            let response = bridge.emsRequest(LuaHostRequest(method: method, path: path, body: body, headers: headers))
+            return [.integer(Int64(response.code)), .string(response.body)]
         }
     }
 

@@ -16,6 +16,8 @@ public final class LuaState {
     public let scriptsDirectory: String?
     /// Values the framework keeps per state (the thing's p_data etc.), by name.
     var storage: [String: LuaValue] = [:]
+    /// Where `tw_ems.*` and `server.*` requests go (set by the runtime before any script runs).
+    public var bridge: (any LuaHostBridge)?
 
     /// Creates a state with the standard libraries, then the prelude: sandbox (when `sandbox` is true),
     /// Lua 5.1 compatibility shims and the Lua-side API of the script resource.

@@ -1,0 +1,39 @@
+public import NIOSSL
+public import OutpostSecrets
+
+/// How the script resource reaches the EMS REST facade (the `rap_*` settings), resolved: URL, TLS
+/// policy, credentials and timeout.
+public struct EMSConnection: Sendable {
+    /// `https://host:port` or `http://host:port`, no trailing slash.
+    public var baseURL: String
+    /// nil: plain HTTP.
+    public var tls: TLSConfiguration?
+    /// Refuse a self-signed EMS certificate (`rap_deny_selfsigned` with `rap_validate` on HTTPS).
+    public var denySelfSigned: Bool
+    /// The `Authorization` header value; nil: no credentials are sent.
+    public var authorization: SecretValue?
+    /// `rap_userid`, for messages (never the password).
+    public var userID: String?
+    /// `rap_cert_file`, for messages.
+    public var certificateFile: String?
+    /// Per-request timeout (`rap_timeout`).
+    public var timeout: Duration
+
+    public init(
+        baseURL: String, tls: TLSConfiguration? = nil, denySelfSigned: Bool = false, authorization: SecretValue? = nil,
+        userID: String? = nil, certificateFile: String? = nil, timeout: Duration = .seconds(10)
+    ) {
+        self.baseURL = baseURL
+        self.tls = tls
+        self.denySelfSigned = denySelfSigned
+        self.authorization = authorization
+        self.userID = userID
+        self.certificateFile = certificateFile
+        self.timeout = timeout
+    }
+
+    /// `host:port` of the EMS, for messages.
+    public var endpoint: String {
+        String(baseURL.drop { $0 != ":" }.dropFirst(3))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+public import Logging
+import NIOConcurrencyHelpers
+public import NIOCore
+import OutpostConfig
+public import OutpostLua
+public import ServiceLifecycle
+
+/// The Lua script resource as a `Service` (`ems-lsr.md` §4): loads every thing of `config.lua` in its
+/// own Lua state, serves the EMS's callbacks, and runs each thing's loop (scan, push, registration,
+/// tasks). A thing whose template fails to load is reported and left out; the others run.
+///
+/// Graceful shutdown sets `p_data.run = false`, lets each loop finish its iteration and de-register
+/// (RemoveEdgeThing), and stops the listener.
+public final class ScriptResource: Service, Sendable {
+    public let settings: LSRSettings
+    private let logger: Logger
+    private let client: EMSClient
+    private let health: EMSLinkHealth
+    private let loaded = NIOLockedValueBox<[LuaThing]>([])
+    private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: String?)>((nil, [], nil))
+
+    public init(settings: LSRSettings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+        self.client = EMSClient(connection: settings.ems)
+        self.health = EMSLinkHealth(connection: settings.ems, logger: logger)
+    }
+
+    /// The things that loaded, once ``run()`` has loaded them.
+    public var things: [LuaThing] { loaded.withLockedValue { $0 } }
+
+    /// The callback listener's address once it is up; throws if it could not start.
+    public func address() async throws -> SocketAddress {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<SocketAddress, LSRSetupError>? = listening.withLockedValue { state in
+                if let address = state.address { return .success(address) }
+                if let failure = state.failure { return .failure(LSRSetupError(failure)) }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+        }
+    }
+
+    private func announce(_ result: Result<SocketAddress, LSRSetupError>) {
+        let waiters = listening.withLockedValue { state -> [CheckedContinuation<SocketAddress, any Error>] in
+            guard state.address == nil && state.failure == nil else { return [] }
+            switch result {
+            case .success(let address): state.address = address
+            case .failure(let error): state.failure = error.message
+            }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
+    }
+
+    public func run() async throws {
+        defer { for thing in things { thing.shutdown() } }
+        let things = await loadThings()
+        loaded.withLockedValue { $0 = things.map(\.0) }
+        let server = CallbackServer(listener: settings.listener, things: ThingDirectory(things.map(\.0)), logger: logger)
+        let runners = NIOLockedValueBox<[ThingRunner]>([])
+        do {
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await server.run() }
+                    let address: SocketAddress
+                    do {
+                        address = try await server.address()
+                    } catch {
+                        announce(.failure(LSRSetupError("\(error)")))
+                        throw error
+                    }
+                    announce(.success(address))
+                    for (thing, script) in things {
+                        let runner = self.runner(thing, script: script, port: address.port ?? settings.listener.port)
+                        runners.withLockedValue { $0.append(runner) }
+                        group.addTask { await runner.run() }
+                    }
+                    try await group.waitForAll()
+                }
+            } onGracefulShutdown: {
+                let current = runners.withLockedValue { $0 }
+                Task { for runner in current { await runner.stop() } }
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    private func loadThings() async -> [(LuaThing, LuaScriptResourceConfig.Script)] {
+        let options = LuaRuntime.Options(
+            limits: settings.limits, scriptsDirectory: settings.scriptsDirectory, sandbox: true, logger: logger,
+            bridge: EMSBridge(client: client))
+        var things: [(LuaThing, LuaScriptResourceConfig.Script)] = []
+        for script in settings.config.things {
+            do {
+                let thing = try await LuaThing.load(script, config: settings.config, options: options)
+                things.append((thing, script))
+                logger.info("thing \(script.name) started from template \(script.template ?? "?") (\(thing.properties.count) properties, \(thing.services.count) services, \(thing.tasks.count) tasks)")
+            } catch {
+                logger.error("thing \(script.name) could not start: \(error.message) (the other things keep running)")
+            }
+        }
+        let others = settings.config.scripts.filter { !$0.isThing }
+        for script in others {
+            logger.warning("script \(script.name) (file \(script.file)) is not a thing (file = \"thing.lua\") and is not run: plain scripts are not supported yet")
+        }
+        return things
+    }
+
+    private func runner(_ thing: LuaThing, script: LuaScriptResourceConfig.Script, port: Int) -> ThingRunner {
+        let listener = settings.listener
+        var registration = EdgeRegistration(
+            name: thing.registeredName, host: listener.advertisedHost, port: port, proto: listener.scheme,
+            keepalive: script.keepAliveRate, timeout: script.requestTimeout,
+            user: settings.callbackUser, password: settings.callbackPassword)
+        registration.allowSelfSigned = listener.tls != nil && listener.selfSignedCertificate
+        return ThingRunner(
+            thing: thing, script: script, registration: registration, client: client, health: health,
+            retryInitial: settings.retryInitial, retryMaximum: settings.retryMaximum, logger: logger)
+    }
+}

@@ -1,8 +1,0 @@
-import Testing
-@testable import OutpostLSR
-
-@Suite struct LSRModuleTests {
-    @Test func moduleLinks() {
-        #expect(String(describing: LSRModule.self) == "LSRModule")
-    }
-}
