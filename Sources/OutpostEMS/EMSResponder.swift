@@ -16,7 +16,6 @@ struct EMSResponder: HTTPResponder {
     let registry: EdgeRegistry
     let local: LocalEmsServices
     let throttle: LoginThrottle
-    let limiter: ClientLimiter
     let logger: Logger
 
     static let allowed = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
@@ -55,13 +54,6 @@ struct EMSResponder: HTTPResponder {
         if headerBytes > settings.maxHeaderBytes {
             throw EMSError(.init(code: 431), "the request headers are larger than \(settings.maxHeaderBytes) bytes", close: true)
         }
-        guard limiter.acquire() else {
-            var headers = HTTPFields()
-            headers[.retryAfter] = "1"
-            throw EMSError(.serviceUnavailable, "The server is overloaded. Please, try again later.", headers: headers)
-        }
-        defer { limiter.release() }
-
         if request.method == .options {
             var headers = HTTPFields()
             headers[.allow] = Self.allowed
@@ -142,7 +134,7 @@ struct EMSResponder: HTTPResponder {
             let body = try await readParameters(request)
             if isLocal {
                 let parameters = try Self.infoTable(body).parametersJSON()
-                return Self.table(try await local.call(name, parameters: parameters))
+                return Self.table(try await local.call(name, parameters: parameters, caller: LocalCaller(clientAddress: context.clientAddress)))
             }
             return try await forward(WireRequest(method: .post, entityType: path.entityType, entityName: entity, characteristic: .services, target: name, parameters: try Self.infoTable(body)))
         case (.post, .events):

@@ -40,8 +40,8 @@ public final class EMSServer: Service, Sendable {
         self.registry = EdgeRegistry(settings.bindings)
         self.local = LocalEmsServices(
             registry: registry, link: link, resolver: resolver, maskedConfiguration: settings.maskedConfiguration,
-            version: settings.version, logger: logger)
-        self.forwarder = EdgeForwarder(registry: registry, local: local, logger: logger)
+            version: settings.version, configFile: settings.configFile, restart: settings.restart, logger: logger)
+        self.forwarder = EdgeForwarder(registry: registry, local: local, trustRoots: settings.edgeTrustRoots, logger: logger)
     }
 
     /// The address the listener is bound to, once it is.
@@ -86,17 +86,24 @@ public final class EMSServer: Service, Sendable {
         let port = try await choosePort()
         let responder = EMSResponder(
             settings: settings, link: link, writes: writes, registry: registry, local: local,
-            throttle: LoginThrottle(limit: settings.failedLoginLimit, window: settings.failedLoginWindow),
-            limiter: ClientLimiter(limit: settings.maxClients), logger: logger)
+            throttle: LoginThrottle(limit: settings.failedLoginLimit, window: settings.failedLoginWindow), logger: logger)
+        let limiter = ConnectionLimiter(limit: settings.maxClients)
+        let logger = self.logger
         let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout.components.seconds * 1000))
         let channelConfiguration = HTTP1Channel.Configuration(idleTimeout: idle)
         let server: HTTPServerBuilder
         if let context = settings.tls {
             server = HTTPServerBuilder { responder in
-                EMSTLSChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration), sslContext: context)
+                EMSTLSChannel(
+                    base: ConnectionLimitedChannel(
+                        base: HTTP1Channel(responder: responder, configuration: channelConfiguration), limiter: limiter, logger: logger),
+                    sslContext: context)
             }
         } else {
-            server = .http1(configuration: channelConfiguration)
+            server = HTTPServerBuilder { responder in
+                ConnectionLimitedChannel(
+                    base: HTTP1Channel(responder: responder, configuration: channelConfiguration), limiter: limiter, logger: logger)
+            }
         }
         let app = Application(
             responder: responder,

@@ -37,6 +37,12 @@ public struct EMSSettings: Sendable {
     public var version: String
     /// Lines for the start-up banner (TLS source, auth state).
     public var notes: [String]
+    /// The file LocalEms services write (AddEdgeThing persist, UpdateConfiguration); nil: none.
+    public var configFile: String?
+    /// Who may call `Restart`, and what a restart does.
+    public var restart = RestartGate()
+    /// PEM CA files trusted, besides the system's, for `https` edge endpoints (`certificates.cert_chain`).
+    public var edgeTrustRoots: [String] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, portsToTry: Int = 0, tls: NIOSSLContext? = nil,
@@ -141,6 +147,8 @@ public struct EMSSettings: Sendable {
             }
         }
         self.bindings = bindings
+        self.restart.policy = config.restInterface.restart
+        self.edgeTrustRoots = config.certificates.certChain
         self.maskedConfiguration = ConfigMasking.masked(configBytes)
         self.notes = notes
     }

@@ -18,13 +18,18 @@ public final class EdgeForwarder: Sendable {
     private let logger: Logger
     static let maxResponseBytes = 4 * 1024 * 1024
 
-    init(registry: EdgeRegistry, local: LocalEmsServices, logger: Logger) {
+    /// - Parameter trustRoots: PEM CA files trusted besides the system's (`certificates.cert_chain`), so
+    ///   an edge endpoint with a certificate from a private CA is verified, not just tolerated.
+    init(registry: EdgeRegistry, local: LocalEmsServices, trustRoots: [String] = [], logger: Logger) {
         self.registry = registry
         self.local = local
         self.logger = logger
         var verifying = HTTPClient.Configuration()
         verifying.tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         verifying.tlsConfiguration?.minimumTLSVersion = .tlsv12
+        if !trustRoots.isEmpty {
+            verifying.tlsConfiguration?.additionalTrustRoots = trustRoots.map { .file($0) }
+        }
         verifying.timeout = .init(connect: .seconds(3))
         self.verifyingClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: verifying)
         // Edge endpoints on loopback (the LSR) usually present a self-signed certificate; bindings opt in

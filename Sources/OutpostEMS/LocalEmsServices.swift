@@ -14,17 +14,22 @@ public final class LocalEmsServices: Sendable {
     private let resolver: SecretResolver?
     private let maskedConfiguration: JSONValue
     private let version: String
-    private let logger: Logger
+    let logger: Logger
+    /// nil: the settings name no config file, so nothing can be persisted.
+    let configFile: ConfigFileEditor?
+    private let restart: RestartGate
 
     init(
         registry: EdgeRegistry, link: any PlatformLink, resolver: SecretResolver?, maskedConfiguration: JSONValue,
-        version: String, logger: Logger
+        version: String, configFile: String? = nil, restart: RestartGate = RestartGate(), logger: Logger
     ) {
         self.registry = registry
         self.link = link
         self.resolver = resolver
         self.maskedConfiguration = maskedConfiguration
         self.version = version
+        self.configFile = configFile.map { ConfigFileEditor(path: $0, resolver: resolver) }
+        self.restart = restart
         self.logger = logger
     }
 
@@ -40,10 +45,14 @@ public final class LocalEmsServices: Sendable {
     }
 
     /// Runs a local service. nil: success with no content.
-    func call(_ service: String, parameters: JSONObject) async throws(EMSError) -> InfoTable? {
+    func call(_ service: String, parameters: JSONObject, caller: LocalCaller) async throws(EMSError) -> InfoTable? {
         switch service.lowercased() {
         case "addedgething": return try await addEdgeThing(parameters)
         case "removeedgething": return try await removeEdgeThing(parameters)
+        case "updateconfiguration": return try updateConfiguration(parameters, replace: try bool(parameters, "replace") ?? false)
+        case "replaceconfiguration": return try updateConfiguration(parameters, replace: true)
+        case "restart": return try restart.request(by: caller, logger: logger)
+        case "getlogdata": return Self.emptyLog
         case "hasedgething":
             let name = try requiredName(parameters)
             return .single("result", .boolean(registry.contains(name)))
@@ -57,10 +66,10 @@ public final class LocalEmsServices: Sendable {
             return try await testPort(parameters)
         case "notifypropertyupdate":
             return nil
-        case "restart":
-            throw EMSError(.forbidden, "Restarts not allowed")
-        case "updateconfiguration", "replaceconfiguration", "startfilelogging", "stopfilelogging", "getlogdata":
-            throw EMSError(.notImplemented, "\(service) is not implemented by Outpost")
+        case "startfilelogging", "stopfilelogging":
+            throw EMSError(
+                .notImplemented,
+                "\(service) is not implemented by Outpost: it logs to standard error (collected by the service manager, e.g. journald); choose the level with --log-level")
         default:
             throw .notFound("LocalEms has no service \(service)")
         }
@@ -74,7 +83,7 @@ public final class LocalEmsServices: Sendable {
                 return ResponseBody(content: try property(request.target.isEmpty ? nil : request.target))
             case (.post, .services):
                 let parameters = request.parameters?.parametersJSON() ?? JSONObject()
-                return ResponseBody(content: try await call(request.target, parameters: parameters))
+                return ResponseBody(content: try await call(request.target, parameters: parameters, caller: .platform))
             default:
                 return ResponseBody(status: .methodNotAllowed, reason: "\(request.method) \(request.characteristic) is not supported on \(request.entityName)")
             }
@@ -116,7 +125,7 @@ public final class LocalEmsServices: Sendable {
         return number
     }
 
-    private func string(_ parameters: JSONObject, _ key: String) throws(EMSError) -> String? {
+    func string(_ parameters: JSONObject, _ key: String) throws(EMSError) -> String? {
         guard let value = parameters[key] else { return nil }
         switch value {
         case .string(let text): return text
@@ -125,7 +134,7 @@ public final class LocalEmsServices: Sendable {
         }
     }
 
-    private func bool(_ parameters: JSONObject, _ key: String) throws(EMSError) -> Bool? {
+    func bool(_ parameters: JSONObject, _ key: String) throws(EMSError) -> Bool? {
         guard let value = parameters[key] else { return nil }
         switch value {
         case .bool(let flag): return flag
@@ -173,7 +182,7 @@ public final class LocalEmsServices: Sendable {
         binding.allowSelfSigned = try bool(parameters, "allow_self_signed") ?? false
         if try bool(parameters, "deny_self_signed") == true { binding.allowSelfSigned = false }
         if try bool(parameters, "persist") == true {
-            logger.notice("AddEdgeThing persist:true is not supported; the binding lasts until restart", metadata: ["outpost.ems.thing": "\(name)"])
+            try persist(binding, password: try string(parameters, "password"))
         }
         let existed = registry.upsert(binding)
         logger.info(
@@ -191,7 +200,9 @@ public final class LocalEmsServices: Sendable {
 
     private func removeEdgeThing(_ parameters: JSONObject) async throws(EMSError) -> InfoTable? {
         let name = try requiredName(parameters)
-        guard registry.remove(name) != nil else { throw .notFound("The Edge Thing \(name) is not in the binding list.") }
+        guard registry.contains(name) else { throw .notFound("The Edge Thing \(name) is not in the binding list.") }
+        try unpersist(name)
+        registry.remove(name)
         do {
             try await link.unbind(names: [name])
         } catch {

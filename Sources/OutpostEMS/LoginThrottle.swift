@@ -37,25 +37,3 @@ final class LoginThrottle: Sendable {
         }
     }
 }
-
-/// Counts requests being served; beyond `max_clients` the EMS answers 503.
-final class ClientLimiter: Sendable {
-    private let limit: Int
-    private let active = NIOLockedValueBox(0)
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    func acquire() -> Bool {
-        active.withLockedValue { active in
-            guard active < limit else { return false }
-            active += 1
-            return true
-        }
-    }
-
-    func release() {
-        active.withLockedValue { $0 -= 1 }
-    }
-}

@@ -24,7 +24,9 @@ extension Outpost {
                 With ssl on and no certificate configured, a certificate is generated for this install on first \
                 start and kept in the state directory (key encrypted, mode 0600).
 
-                Prints one line `listening URL` on stdout when ready. Stops on SIGTERM or SIGINT.
+                Prints one line `listening URL` on stdout when ready. Stops on SIGTERM or SIGINT. An allowed \
+                LocalEms Restart call (rest_interface.restart) shuts down the same way and exits with status 75, \
+                for the service manager to start it again (systemd: Restart=on-failure).
                 """
         )
 
@@ -33,6 +35,9 @@ extension Outpost {
 
         @Option(name: .long, help: ArgumentHelp("Where this install keeps generated state (its HTTPS certificate); default: state/ beside the config file.", valueName: "DIR"))
         var stateDir: String?
+
+        @Flag(name: .long, help: "If the offline message store file is unreadable, rename it to <file>.corrupt-<time> and start with an empty one (default: refuse to start).")
+        var outboxMoveAside = false
 
         @OptionGroup var keyFileOptions: Outpost.SecretKeyFileOptions
 
@@ -62,14 +67,19 @@ extension Outpost {
                 throw CLIError(error.message)
             }
             let directory = stateDir ?? (URL(fileURLWithPath: config).deletingLastPathComponent().path + "/state")
-            let settings: EMSSettings
+            var loadedSettings: EMSSettings
             do {
-                settings = try EMSSettings(
+                loadedSettings = try EMSSettings(
                     config: emsConfig, configBytes: bytes, resolver: resolver, stateDirectory: directory,
                     version: "5.4.0.114-outpost-\(OutpostVersion.string)")
             } catch {
                 throw CLIError(error.message)
             }
+
+            let restart = EMSRestartRequest()
+            loadedSettings.configFile = config
+            loadedSettings.restart.handler = { restart.request() }
+            let settings = loadedSettings
 
             let handler = EMSUplinkHandler()
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -88,7 +98,11 @@ extension Outpost {
                 services.append(.init(service: uplink))
                 link = UplinkPlatformLink(uplink: uplink)
             }
-            let server = EMSServer(settings: settings, link: link, resolver: resolver, logger: logger)
+            let outbox = try Self.outbox(
+                config: emsConfig, stateDirectory: directory, moveAside: outboxMoveAside, link: link,
+                uplink: (link as? UplinkPlatformLink)?.uplink, logger: logger)
+            if let outbox { services.append(.init(service: outbox.service)) }
+            let server = EMSServer(settings: settings, link: link, writes: outbox?.sink, resolver: resolver, logger: logger)
             handler.attach(server.forwarder)
             services.append(.init(service: server))
             for note in settings.notes {
@@ -97,6 +111,7 @@ extension Outpost {
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            restart.attach(group)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 tasks.addTask {
@@ -107,6 +122,7 @@ extension Outpost {
                 }
                 try await tasks.waitForAll()
             }
+            if restart.wasRequested { throw ExitCode(EMSRestartRequest.exitStatus) }
         }
     }
 }

@@ -100,6 +100,19 @@ final class ChildProcess: @unchecked Sendable {
 
     var stderr: String { stderrText.withLockedValue { $0 } }
 
+    /// Every stdout and stderr line so far.
+    var allOutput: String { state.withLockedValue { $0.seen.joined(separator: "\n") } }
+
+    /// The exit status once the process has ended within `timeout` seconds; nil if it is still running.
+    func exitStatus(within timeout: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
     /// The first stdout or stderr line (so far or to come) matching `predicate`; nil if the output ends first.
     /// Gives up (nil) after `timeout` seconds.
     func line(timeout: Double = 60, where predicate: @escaping @Sendable (String) -> Bool) async -> String? {

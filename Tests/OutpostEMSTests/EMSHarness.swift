@@ -19,7 +19,7 @@ struct EMSHarness {
     var baseURL: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     static func start(
-        tls useTLS: Bool = false, auth: Bool = true, link: ScriptedLink = ScriptedLink(),
+        tls useTLS: Bool = false, auth: Bool = true, link: ScriptedLink = ScriptedLink(), resolver: SecretResolver? = nil,
         configure: (inout EMSSettings) -> Void = { _ in }
     ) async throws -> EMSHarness {
         let tls = useTLS ? try TestTLS.make() : nil
@@ -30,7 +30,7 @@ struct EMSHarness {
         configure(&settings)
         var logger = Logger(label: "test.ems")
         logger.logLevel = .warning
-        let server = EMSServer(settings: settings, link: link, logger: logger)
+        let server = EMSServer(settings: settings, link: link, resolver: resolver, logger: logger)
         let task = Task { try await server.run() }
         let address = try await server.address()
         return EMSHarness(server: server, link: link, port: address.port ?? 0, tls: tls, task: task)
@@ -125,6 +125,9 @@ struct EMSHarness {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The system python3 (a version manager's shim on PATH can fail under parallel tests).
+    static let python: String = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/local/bin/python3"
+
     /// Sends raw bytes over TCP with python3 (for what curl will not send) and returns what came back.
     func raw(_ payload: String, holdOpenSeconds: Double = 0) async throws -> String {
         let script = """
@@ -144,7 +147,7 @@ struct EMSHarness {
                 data += chunk
             sys.stdout.write(data.decode("utf-8", "replace"))
             """
-        return try await Self.run("/usr/bin/env", ["python3", "-c", script, Data(payload.utf8).base64EncodedString()])
+        return try await Self.run(EMSHarness.python, ["-c", script, Data(payload.utf8).base64EncodedString()])
     }
 }
 

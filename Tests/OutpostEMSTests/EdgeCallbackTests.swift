@@ -18,8 +18,8 @@ struct EdgeEndpoint {
     let task: Task<Void, any Error>
     let requests: NIOLockedValueBox<[String]>
 
-    static func start(port: Int = 0) async throws -> EdgeEndpoint {
-        let tls = try TestTLS.make()
+    static func start(port: Int = 0, tls given: TestTLS? = nil) async throws -> EdgeEndpoint {
+        let tls = try given ?? TestTLS.make()
         let requests = NIOLockedValueBox<[String]>([])
         let router = Router()
         router.get("/scripts/Thingworx/Things/:thing/Properties/:name") { request, context -> Response in
@@ -138,5 +138,30 @@ struct EdgeCallbackTests {
         let back = try await EdgeEndpoint.start(port: port)
         defer { back.task.cancel() }
         #expect(await iterator.next() == .bind("Flaky"))
+    }
+
+    @Test func endpointWithAPrivateCACertificateIsVerifiedAgainstCertChain() async throws {
+        let pki = try await TestTLS.privateCA()
+        let endpoint = try await EdgeEndpoint.start(tls: pki.server)
+        defer { endpoint.task.cancel() }
+        let binding = EdgeBinding(
+            name: "Lsr01", host: "127.0.0.1", port: endpoint.port, scheme: .https, path: "/scripts/Thingworx", user: "luauser",
+            password: .init("lua-secret"), fromConfig: true)
+        let trusting = try await EMSHarness.start { settings in
+            settings.bindings = [binding]
+            settings.edgeTrustRoots = [pki.caPath]
+        }
+        defer { trusting.stop() }
+        let read = await trusting.server.forwarder.handle(
+            WireRequest(method: .get, entityName: "Lsr01", characteristic: .properties, target: "Temperature"))
+        #expect(read.status == .success, "\(read.reason ?? "")")
+        #expect(read.content?.value("Temperature") == .number(42))
+
+        // Without the CA the same endpoint is refused (verification stays on).
+        let strict = try await EMSHarness.start { $0.bindings = [binding] }
+        defer { strict.stop() }
+        let refused = await strict.server.forwarder.handle(
+            WireRequest(method: .get, entityName: "Lsr01", characteristic: .properties, target: "Temperature"))
+        #expect(refused.status == .serviceUnavailable)
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import OutpostEMS
+import OutpostWire
+import Testing
+
+/// `max_clients` counts client connections: real sockets (plain and TLS) held open by a python3 client.
+@Suite("max_clients")
+struct ConnectionLimitTests {
+    /// Holds `limit` keep-alive connections (each answered once, so the server has admitted them), opens
+    /// one more, then closes one held connection and polls until a new connection is served again.
+    static let script = """
+        import socket, ssl, sys, time, json
+        port, limit, tls, cafile, auth = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4], sys.argv[5]
+        ctx = ssl.create_default_context(cafile=cafile) if tls else None
+        def connect():
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            return ctx.wrap_socket(s, server_hostname="127.0.0.1") if tls else s
+        def request(s):
+            s.sendall(("GET /Thingworx/Things/LocalEms/Properties/isConnected HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n"
+                       "Authorization: Basic " + auth + "\\r\\n\\r\\n").encode())
+            data = b""
+            while b"\\r\\n\\r\\n" not in data:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return None, {}
+                data += chunk
+            head, _, body = data.partition(b"\\r\\n\\r\\n")
+            lines = head.decode().split("\\r\\n")
+            headers = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
+            length = int(headers.get("content-length", "0"))
+            while len(body) < length:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            headers["body"] = body.decode("utf-8", "replace")
+            return int(lines[0].split()[1]), headers
+        def closed_by_server(s):
+            try:
+                return s.recv(1) == b""
+            except Exception:
+                return True
+        held = [connect() for _ in range(limit)]
+        held_status = [request(s)[0] for s in held]
+        extra = connect()
+        status, headers = request(extra)
+        result = {"held": held_status, "extra": status, "retryAfter": headers.get("retry-after"),
+                  "body": headers.get("body", ""), "extraClosed": closed_by_server(extra)}
+        held.pop().close()
+        deadline = time.time() + 10
+        after = None
+        while time.time() < deadline:
+            s = connect()
+            after = request(s)[0]
+            s.close()
+            if after == 200:
+                break
+            time.sleep(0.05)
+        result["afterRelease"] = after
+        result["stillServed"] = request(held[0])[0]
+        print(json.dumps(result))
+        """
+
+    @Test(arguments: [false, true])
+    func connectionsBeyondMaxClientsGet503AndClose(tls: Bool) async throws {
+        let ems = try await EMSHarness.start(tls: tls) { $0.maxClients = 3 }
+        defer { ems.stop() }
+        let auth = Data("\(ems.user):\(ems.password)".utf8).base64EncodedString()
+        let output = try await EMSHarness.run(
+            EMSHarness.python,
+            ["-c", Self.script, "\(ems.port)", "3", tls ? "1" : "0", ems.tls?.certificatePath ?? "", auth])
+        let result = try JSONValue(parsing: Array(output.utf8))
+        #expect(result["held"] == .array([.integer(200), .integer(200), .integer(200)]), "\(output)")
+        #expect(result["extra"] == .integer(503), "\(output)")
+        #expect(result["retryAfter"]?.stringValue == "1")
+        #expect(result["body"]?.stringValue?.contains("overloaded") == true)
+        #expect(result["extraClosed"] == .bool(true), "the refused connection must be closed")
+        #expect(result["afterRelease"] == .integer(200), "a freed slot must serve again: \(output)")
+        #expect(result["stillServed"] == .integer(200), "held connections keep working")
+    }
+}
