@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "COpenSSL",
                 "OutpostSecrets",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

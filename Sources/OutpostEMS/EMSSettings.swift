@@ -1,7 +1,8 @@
+import Foundation
 public import NIOSSL
 public import OutpostConfig
 public import OutpostSecrets
-import OutpostTLS
+public import OutpostTLS
 public import OutpostWire
 
 /// Everything the REST facade needs, resolved from `config.json`: secrets opened, TLS context built.
@@ -10,8 +11,13 @@ public struct EMSSettings: Sendable {
     /// 0 picks a free port (tests).
     public var port: Int
     public var portsToTry: Int
-    /// nil: plain HTTP.
-    public var tls: NIOSSLContext?
+    /// nil: plain HTTP. Reloadable: TLS directory, SNI certificates, file watching.
+    public var serverTLS: ServerTLS?
+    /// The current TLS context; setting one wraps it as a fixed (not reloadable) ``ServerTLS``.
+    public var tls: NIOSSLContext? {
+        get { serverTLS?.context }
+        set { serverTLS = newValue.map { ServerTLS(fixed: $0) } }
+    }
     /// nil: no authentication.
     public var auth: BasicAuthVerifier?
     public var contentReadTimeout: Duration
@@ -56,7 +62,7 @@ public struct EMSSettings: Sendable {
         self.host = host
         self.port = port
         self.portsToTry = portsToTry
-        self.tls = tls
+        self.serverTLS = tls.map { ServerTLS(fixed: $0) }
         self.auth = auth
         self.contentReadTimeout = contentReadTimeout
         self.maxClients = maxClients
@@ -107,34 +113,9 @@ public struct EMSSettings: Sendable {
             notes.append("authentication: OFF — anyone who can reach the port can use the API")
         }
         if http.ssl {
-            let identity: TLSIdentity
-            do {
-                if !http.useDefaultCertificate, let certificate = http.certificate, !certificate.isEmpty {
-                    identity = try TLSIdentity.load(
-                        certificateFile: certificate, keyFile: http.privateKey,
-                        passphrase: .config(http.passphrase?.rawValue ?? "", key: "http_server.passphrase", resolver: resolver))
-                    notes.append("TLS certificate: \(certificate) (\(identity.summary.displayName))")
-                } else {
-                    let install = try InstallCertificate.loadOrCreate(
-                        directory: stateDirectory, host: http.host, keyFilePath: resolver.keyFilePath)
-                    identity = install.identity
-                    notes.append(
-                        install.created
-                            ? "TLS certificate: generated for this install in \(install.certificatePath)"
-                            : "TLS certificate: this install's certificate \(install.certificatePath)")
-                }
-            } catch let error as EMSSetupError {
-                throw error
-            } catch let error as TLSMaterialError {
-                throw EMSSetupError("http_server TLS: \(error.message)")
-            } catch {
-                throw EMSSetupError("http_server TLS: \(error)")
-            }
-            do {
-                tls = try NIOSSLContext(configuration: .outpostServer(identity: identity))
-            } catch {
-                throw EMSSetupError("http_server TLS: cannot build the TLS context: \(error)")
-            }
+            let (tls, tlsNotes) = try Self.makeServerTLS(http, resolver: resolver, stateDirectory: stateDirectory)
+            serverTLS = tls
+            notes += tlsNotes
         } else {
             notes.append("TLS: OFF — requests and credentials travel in clear")
         }
@@ -155,6 +136,51 @@ public struct EMSSettings: Sendable {
 }
 
 extension EMSSettings {
+    /// The listener's reloadable TLS: `tls_directory`, else `certificate` (+ `private_key`, or a merged
+    /// PEM), else the certificate generated for this install in `stateDirectory`.
+    static func makeServerTLS(
+        _ http: HTTPServerConfig, resolver: SecretResolver, stateDirectory: String
+    ) throws(EMSSetupError) -> (ServerTLS, [String]) {
+        let host = http.host
+        let keyFilePath = resolver.keyFilePath
+        let installPath = stateDirectory + "/" + InstallCertificate.certificateFileName
+        let existed = FileManager.default.fileExists(atPath: installPath)
+        let source = ServerTLSSource(
+            listener: "http_server", directory: http.tlsDirectory,
+            certificateFile: http.useDefaultCertificate ? nil : http.certificate,
+            keyFile: http.useDefaultCertificate ? nil : http.privateKey,
+            passphrase: .config(http.passphrase?.rawValue ?? "", key: "http_server.passphrase", resolver: resolver),
+            installDefault: {
+                try InstallCertificate.loadOrCreate(directory: stateDirectory, host: host, keyFilePath: keyFilePath).identity
+            })
+        let tls: ServerTLS
+        do throws(TLSMaterialError) {
+            tls = try ServerTLS(source: source)
+        } catch {
+            throw EMSSetupError("http_server TLS: \(error.message)")
+        }
+        var notes: [String] = []
+        if let material = tls.material {
+            let name = material.defaultIdentity.summary.displayName
+            if material.defaultIdentity.certificatePath == installPath {
+                notes.append(
+                    existed
+                        ? "TLS certificate: this install's certificate \(installPath)"
+                        : "TLS certificate: generated for this install in \(installPath)")
+            } else {
+                notes.append("TLS certificate: \(material.origin) (\(name))")
+            }
+            if let clientCA = material.clientCA {
+                notes.append("TLS client certificates: required, signed by \(clientCA.paths.joined(separator: ", "))")
+            }
+            for name in material.selection.byName.keys.sorted() {
+                notes.append("TLS certificate for SNI name \(name) (and its subdomains)")
+            }
+            for warning in material.warnings { notes.append("TLS warning: \(warning.message)") }
+        }
+        return (tls, notes)
+    }
+
     /// A config file as GetConfiguration shows it: keys in file order, every secret masked.
     public static func maskedConfiguration(of bytes: [UInt8]) -> JSONValue {
         ConfigMasking.masked(bytes)

@@ -11,8 +11,10 @@ struct InstallCertificate {
     let certificatePath: String
     let created: Bool
 
+    static let certificateFileName = "ems-https.crt"
+
     static func loadOrCreate(directory: String, host: String, keyFilePath: String) throws -> InstallCertificate {
-        let certificatePath = directory + "/ems-https.crt"
+        let certificatePath = directory + "/" + certificateFileName
         let keyPath = directory + "/ems-https.key"
         let passphrasePath = directory + "/ems-https.pass"
         let keyFile = try SecretKeyFile.loadOrCreate(at: keyFilePath)

@@ -5,6 +5,7 @@ import NIOHTTP1
 public import NIOPosix
 import NIOSSL
 import NIOWebSocket
+import OutpostTLS
 public import ServiceLifecycle
 
 /// The reference platform as a `Service`: the AlwaysOn WebSocket endpoint (TLS, optional mTLS), the
@@ -79,6 +80,14 @@ public final class PlatformServer: Service, Sendable {
             try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await adminServer.serve(admin) }
+                if let tls = settings.serverTLS {
+                    group.addTask {
+                        await tls.watch { outcome in
+                            guard let message = outcome.message(listener: "platform tls") else { return }
+                            if outcome.isFailure { logger.error("\(message)") } else { logger.info("\(message)") }
+                        }
+                    }
+                }
                 group.addTask {
                     // Write the store when it changed, at most four times a second.
                     while !Task.isCancelledOrShuttingDown {
@@ -124,8 +133,9 @@ public final class PlatformServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let context = settings.tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    if let tls = settings.serverTLS {
+                        // The newest context for each connection: reloaded material applies to new handshakes only.
+                        try channel.pipeline.syncOperations.addHandler(tls.makeServerHandler())
                     }
                     let upgrader = NIOWebSocketServerUpgrader(
                         maxFrameSize: 1 << 20,

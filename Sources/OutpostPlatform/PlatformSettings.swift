@@ -8,8 +8,13 @@ public struct PlatformSettings: Sendable {
     public var host: String
     public var port: Int
     public var resource: String
-    /// nil: plain TCP (development only).
-    public var tls: NIOSSLContext?
+    /// nil: plain TCP (development only). Reloadable: TLS directory, SNI, file watching.
+    public var serverTLS: ServerTLS?
+    /// The current TLS context; setting one wraps it as a fixed (not reloadable) ``ServerTLS``.
+    public var tls: NIOSSLContext? {
+        get { serverTLS?.context }
+        set { serverTLS = newValue.map { ServerTLS(fixed: $0) } }
+    }
     public var appKeys: [SecretValue]
     public var adminHost: String
     public var adminPort: Int
@@ -31,7 +36,7 @@ public struct PlatformSettings: Sendable {
         self.host = host
         self.port = port
         self.resource = resource
-        self.tls = tls
+        self.serverTLS = tls.map { ServerTLS(fixed: $0) }
         self.appKeys = appKeys
         self.adminHost = adminHost
         self.adminPort = adminPort
@@ -58,34 +63,28 @@ public struct PlatformSettings: Sendable {
             throw PlatformError(.configuration, "admin.token is not set; the admin API needs a bearer token")
         }
         let adminToken = try open(token, "admin.token")
-        var context: NIOSSLContext?
-        if let tls = config.tls {
-            context = try Self.makeServerContext(tls, resolver: resolver)
-        }
         self.init(
-            host: config.listen.host, port: config.listen.port, resource: config.listen.resource, tls: context,
+            host: config.listen.host, port: config.listen.port, resource: config.listen.resource, tls: nil,
             appKeys: keys, adminHost: config.admin.host, adminPort: config.admin.port, adminToken: adminToken,
             storePath: config.store.path, historyLimit: config.store.historyLimit, subscriptions: config.subscriptions)
+        if let tls = config.tls {
+            serverTLS = try Self.makeServerTLS(tls, resolver: resolver)
+        }
     }
 
-    static func makeServerContext(_ tls: PlatformTLSConfig, resolver: SecretResolver) throws(PlatformError) -> NIOSSLContext {
+    /// The listener's reloadable TLS: `tls.directory`, else `tls.certificate` (+ `private_key`, or a
+    /// merged PEM); `tls.client_ca` and the directory's ca.pem require client certificates.
+    static func makeServerTLS(_ tls: PlatformTLSConfig, resolver: SecretResolver) throws(PlatformError) -> ServerTLS {
         let passphrase: PassphraseSource =
             tls.passphrase.map { .config($0.rawValue, key: "tls.passphrase", resolver: resolver) } ?? .none
-        let identity: TLSIdentity
-        do {
-            identity = try TLSIdentity.load(certificateFile: tls.certificate, keyFile: tls.privateKey, passphrase: passphrase)
+        let source = ServerTLSSource(
+            listener: "tls", directory: tls.directory, certificateFile: tls.certificate, keyFile: tls.privateKey,
+            passphrase: passphrase, clientCAFiles: tls.clientCA)
+        do throws(TLSMaterialError) {
+            return try ServerTLS(source: source)
         } catch {
             throw PlatformError(.configuration, "tls: \(error.message)")
         }
-        var policy = ClientCertificatePolicy.none
-        if !tls.clientCA.isEmpty {
-            do {
-                policy = .required(try TrustRoots.load(tls.clientCA))
-            } catch {
-                throw PlatformError(.configuration, "tls.client_ca: \(error.message)")
-            }
-        }
-        return try makeServerContext(identity: identity, clientCertificates: policy)
     }
 
     /// A server context for `identity`; with `.required`, edges must present a certificate from those roots.

@@ -26,6 +26,8 @@ public struct TLSIdentity: Sendable {
     public let warnings: [TLSWarning]
     /// Summary of the leaf certificate.
     public let summary: CertificateSummary
+    /// Summaries of the whole chain, leaf first (for expiry checks of intermediates too).
+    public let chainSummaries: [CertificateSummary]
 
     /// The leaf certificate.
     public var leaf: Certificate { certificates[0] }
@@ -42,15 +44,20 @@ public struct TLSIdentity: Sendable {
     ///   - certificateFile: PEM with the leaf certificate and optionally its chain, in any order.
     ///   - keyFile: PEM with the private key; nil when it is in `certificateFile` (a merged file).
     ///   - passphrase: For an encrypted key.
+    ///   - chainFiles: Further PEM files with intermediate certificates (a TLS directory's `chain.pem`).
     ///   - now: The time validity is checked against.
     public static func load(
         certificateFile: String,
         keyFile: String? = nil,
         passphrase: PassphraseSource = .none,
+        chainFiles: [String] = [],
         now: Date = Date()
     ) throws(TLSMaterialError) -> TLSIdentity {
-        let keyPath = keyFile ?? certificateFile
-        let loaded = try PEMCertificate.load(certificateFile)
+        let keyPath = (keyFile?.isEmpty ?? true) ? certificateFile : keyFile ?? certificateFile
+        var loaded = try PEMCertificate.load(certificateFile)
+        for chainFile in chainFiles {
+            loaded += try PEMCertificate.load(chainFile, what: "chain file")
+        }
         return try PrivateKeyFile.withDecodedKey(keyPath, passphrase: passphrase) {
             (key, der) throws(TLSMaterialError) -> TLSIdentity in
             let (index, reason) = LibCrypto.certificateIndex(matching: der, among: loaded.map(\.der))
@@ -73,7 +80,8 @@ public struct TLSIdentity: Sendable {
                 certificatePath: certificateFile,
                 keyPath: keyPath,
                 warnings: warnings,
-                summary: chain[0].summary)
+                summary: chain[0].summary,
+                chainSummaries: chain.map(\.summary))
         }
     }
 

@@ -10,7 +10,7 @@ public struct TLSMaterialError: Error, Sendable, Equatable, CustomStringConverti
             case notAKey, notACertificate, damaged, multipleKeys
             case wrongPassphrase, passphraseRequired, passphraseUnavailable, unsupportedAlgorithm, unsupportedKeyType
             case keyMismatch, certificateExpired, certificateNotYetValid
-            case invalidRequest, generationFailed, writeFailed
+            case invalidRequest, generationFailed, writeFailed, contextFailed
         }
 
         fileprivate let base: Base
@@ -51,6 +51,8 @@ public struct TLSMaterialError: Error, Sendable, Equatable, CustomStringConverti
         public static let generationFailed = Code(base: .generationFailed)
         /// Writing a certificate or key file failed.
         public static let writeFailed = Code(base: .writeFailed)
+        /// The TLS library refused to build a context from material that loaded.
+        public static let contextFailed = Code(base: .contextFailed)
 
         public var description: String { base.rawValue }
     }

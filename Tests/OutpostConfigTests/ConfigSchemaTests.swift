@@ -10,6 +10,7 @@ import Testing
     static let notInEMS54Complete: Set<String> = [
         "rest_interface.restart",
         "certificates.fingerprints",
+        "http_server.tls_directory",
         "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability",
     ]
 

@@ -22,7 +22,7 @@ public struct CertificatesConfig: ConfigSection {
             .bool("allow_self_signed", \.allowSelfSigned, "Accept a self-signed platform certificate."),
             .stringList("cert_chain", \.certChain, "PEM file(s) of trusted CA certificates."),
             .optionalString("client_cert", \.clientCert, "PEM client certificate (chain) for mutual TLS."),
-            .optionalString("key_file", \.keyFile, "Private key of client_cert, normally encrypted PKCS#8."),
+            .optionalString("key_file", \.keyFile, "Private key of client_cert, normally encrypted PKCS#8; absent when client_cert is a merged PEM holding the key."),
             .secret("key_passphrase", \.keyPassphrase, "Passphrase of key_file."),
             .optionalSection("validation_criteria", \.validationCriteria, "Extra exact-match checks on the platform certificate's subject and issuer."),
             .stringList("fingerprints", \.fingerprints, "SHA-256 fingerprints (hex, colons optional) of accepted platform certificates; empty accepts any that validates."),
@@ -32,9 +32,9 @@ public struct CertificatesConfig: ConfigSection {
     public mutating func check(at path: ConfigPath, node: JSONNode, decoder: inout ConfigDecoder) {
         let hasCertificate = !(clientCert ?? "").isEmpty
         let hasKey = !(keyFile ?? "").isEmpty
-        if hasCertificate != hasKey {
-            let missing = hasCertificate ? "key_file" : "client_cert"
-            decoder.error(.missing, path.appending(missing), "client_cert and key_file must be set together; \(missing) is missing", at: node)
+        // client_cert without key_file: the key is inside client_cert (a merged PEM).
+        if hasKey, !hasCertificate {
+            decoder.error(.missing, path.appending("client_cert"), "key_file is set but client_cert is missing; set client_cert (PEM), or remove key_file", at: node)
         }
         for (index, fingerprint) in fingerprints.enumerated() {
             let hex = fingerprint.filter { $0 != ":" }

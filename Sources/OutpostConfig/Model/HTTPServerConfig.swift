@@ -9,6 +9,9 @@ public struct HTTPServerConfig: ConfigSection {
     public var privateKey: String?
     public var passphrase: ConfigSecret?
     public var useDefaultCertificate = false
+    /// An Outpost addition: a directory with key.pem, cert.pem (+ chain.pem), optional ca.pem (clients
+    /// must then present a certificate signed by it) and optional per-SNI-name subdirectories.
+    public var tlsDirectory: String?
     public var authenticate = true
     public var user: String?
     public var password: ConfigSecret?
@@ -26,9 +29,10 @@ public struct HTTPServerConfig: ConfigSection {
             .integer("ports_to_try", \.portsToTry, in: 0...1_000, "If the port is taken, also try port+1 … port+N."),
             .bool("ssl", \.ssl, "Serve HTTPS."),
             .optionalString("certificate", \.certificate, "PEM server certificate (chain)."),
-            .optionalString("private_key", \.privateKey, "PEM private key of the certificate, encrypted."),
+            .optionalString("private_key", \.privateKey, "PEM private key of the certificate, encrypted; absent when certificate is a merged PEM holding the key."),
             .secret("passphrase", \.passphrase, "Passphrase of private_key."),
             .bool("use_default_certificate", \.useDefaultCertificate, "Use a certificate generated for this install on first start."),
+            .optionalString("tls_directory", \.tlsDirectory, "Directory with key.pem and cert.pem (+ chain.pem); with ca.pem, client certificates signed by it are required; subdirectories named after host names hold SNI certificates. Reloaded on change."),
             .bool("authenticate", \.authenticate, "Require HTTP Basic authentication on every request."),
             .optionalString("user", \.user, "Basic-auth user name."),
             .secret("password", \.password, "Basic-auth password."),
@@ -51,11 +55,11 @@ public struct HTTPServerConfig: ConfigSection {
         }
         let hasCertificate = !(certificate ?? "").isEmpty
         let hasKey = !(privateKey ?? "").isEmpty
-        if hasCertificate != hasKey {
-            let missing = hasCertificate ? "private_key" : "certificate"
-            decoder.error(.missing, path.appending(missing), "certificate and private_key must be set together; \(missing) is missing", at: node)
+        if hasKey, !hasCertificate {
+            decoder.error(.missing, path.appending("certificate"), "private_key is set but certificate is missing; set certificate (PEM), or remove private_key", at: node)
         }
-        if hasKey, passphrase?.isEmpty ?? true {
+        // Without private_key the key is expected inside certificate (a merged PEM); it must be encrypted either way.
+        if hasCertificate, !useDefaultCertificate, passphrase?.isEmpty ?? true {
             decoder.error(.missing, path.appending("passphrase"), "Unencrypted private keys are not supported. Passphrase must be specified: encrypt the key (openssl pkcs8 -topk8) and set passphrase", at: node)
         }
         if ssl, useDefaultCertificate, hasCertificate {

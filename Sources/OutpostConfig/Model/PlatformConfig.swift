@@ -61,6 +61,8 @@ public struct PlatformTLSConfig: ConfigSection {
     public var passphrase: ConfigSecret?
     /// PEM CA file(s); when set, edges must present a certificate chaining to them.
     public var clientCA: [String] = []
+    /// A TLS directory (key.pem, cert.pem, chain.pem, ca.pem → mTLS, SNI subdirectories), reloaded on change.
+    public var directory = ""
 
     public init() {}
 
@@ -68,11 +70,18 @@ public struct PlatformTLSConfig: ConfigSection {
 
     public static var fields: [ConfigField<PlatformTLSConfig>] {
         [
-            .string("certificate", \.certificate, "PEM server certificate (chain).").required(),
-            .string("private_key", \.privateKey, "Private key of the certificate, normally encrypted.").required(),
+            .string("certificate", \.certificate, "PEM server certificate (chain); may also hold the key (merged PEM)."),
+            .string("private_key", \.privateKey, "Private key of the certificate, normally encrypted; absent for a merged PEM."),
             .secret("passphrase", \.passphrase, "Passphrase of private_key."),
             .stringList("client_ca", \.clientCA, "PEM CA file(s) edge certificates must chain to; absent means no client certificates."),
+            .string("directory", \.directory, "TLS directory: key.pem and cert.pem (+ chain.pem); ca.pem there requires client certificates signed by it; subdirectories named after host names hold SNI certificates."),
         ]
+    }
+
+    public mutating func check(at path: ConfigPath, node: JSONNode, decoder: inout ConfigDecoder) {
+        if certificate.isEmpty, directory.isEmpty {
+            decoder.error(.missing, path.appending("certificate"), "set certificate (and private_key) or directory", at: node)
+        }
     }
 }
 

@@ -21,7 +21,7 @@ public enum ConfigKeyUsage {
         // The EMS REST facade (OutpostEMS).
         "http_server.host", "http_server.port", "http_server.ports_to_try", "http_server.ssl",
         "http_server.certificate", "http_server.private_key", "http_server.passphrase",
-        "http_server.use_default_certificate", "http_server.authenticate", "http_server.user",
+        "http_server.use_default_certificate", "http_server.tls_directory", "http_server.authenticate", "http_server.user",
         "http_server.password", "http_server.content_read_timeout", "http_server.max_clients",
         "auto_bind[].host", "auto_bind[].port", "auto_bind[].path", "auto_bind[].timeout",
         "auto_bind[].protocol", "auto_bind[].user", "auto_bind[].password",
