@@ -5,6 +5,7 @@ import NIOCore
 import OutpostConfig
 import OutpostEMS
 import OutpostSecrets
+import OutpostTLS
 import OutpostUplink
 import ServiceLifecycle
 import UnixSignals
@@ -105,6 +106,12 @@ extension Outpost {
             let server = EMSServer(settings: settings, link: link, writes: outbox?.sink, resolver: resolver, logger: logger)
             handler.attach(server.forwarder)
             services.append(.init(service: server))
+            // Certificate reload (file changes, SIGHUP) and daily expiry checks.
+            let inventory = TLSInventory()
+            let certificateFiles = ConfigCertificateFiles(config: emsConfig, stateDirectory: directory)
+            inventory.register { certificateFiles.certificates().inUse.filter { $0.role.hasPrefix("uplink") } }
+            let listeners = settings.serverTLS.map { [TLSMaintenance.Listener(name: "http_server", tls: $0)] } ?? []
+            services.append(.init(service: TLSMaintenance(listeners: listeners, inventory: inventory, logger: logger)))
             for note in settings.notes {
                 FileHandle.standardError.write(Data("outpost ems: \(note)\n".utf8))
             }

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// `outpost ems` with `http_server.tls_directory`, as a process: client certificates required
+/// because ca.pem is there, the certificate rotated by replacing files while it runs, and a broken
+/// replacement refused with the old certificate still served. Keys and certificates come from the
+/// `openssl` CLI.
+@Suite("outpost ems certificate lifecycle")
+struct EMSCertificateTests {
+    @Test func tlsDirectory_mTLS_rotation_andRejectedReplacement() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        try pki.makeCA("server-ca", "Server CA")
+        try pki.makeCA("devices", "Devices CA")
+        try FileManager.default.createDirectory(atPath: pki.path("tls"), withIntermediateDirectories: true)
+        try pki.issue("v1", commonName: "ems-v1", by: "server-ca", server: true)
+        try pki.install("v1", into: "tls", passphrase: "dir-pass")
+        try FileManager.default.copyItem(atPath: pki.path("devices.pem"), toPath: pki.path("tls/ca.pem"))
+        try pki.issue("device", commonName: "device-1", by: "devices", server: false)
+        try pki.issue("intruder", commonName: "intruder", by: "server-ca", server: false)
+
+        let port = try freePort()
+        try #"""
+            { "ws_servers": [{ "host": "127.0.0.1", "port": 1 }], "appKey": "unused-app-key",
+              "ws_connection": { "encryption": "none", "connect_retry_interval": 60000 },
+              "http_server": { "host": "127.0.0.1", "port": \#(port), "ports_to_try": 20, "ssl": true,
+                               "tls_directory": "\#(pki.path("tls"))", "passphrase": "dir-pass",
+                               "authenticate": true, "user": "emsuser", "password": "cert-pass" } }
+            """#.write(toFile: pki.path("config.json"), atomically: true, encoding: .utf8)
+        let ems = try ChildProcess(
+            ["ems", "--config", pki.path("config.json"), "--state-dir", pki.path("state")],
+            environment: ["OUTPOST_SECRET_KEY_FILE": pki.path("secret.key")])
+        defer { ems.terminate() }
+        let listening = try #require(await ems.line(startingWith: "listening "), "ems: \(ems.allOutput)")
+        let base = String(listening.dropFirst("listening ".count))
+        let hostPort = String(base.dropFirst("https://".count))
+        #expect(ems.stderr.contains("client certificates: required"))
+
+        let url = base + "/Thingworx/Things/LocalEms/Properties/isConnected"
+        let curl = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--cacert", pki.path("server-ca.pem"), "-u", "emsuser:cert-pass"]
+        // ca.pem present: no client certificate, or one from another CA, is refused at the TLS layer.
+        #expect(try await EMSHarness.run("/usr/bin/curl", curl + [url]) == "000")
+        #expect(try await EMSHarness.run("/usr/bin/curl", curl + ["--cert", pki.path("intruder.pem"), "--key", pki.path("intruder.key"), url]) == "000")
+        let withDevice = curl + ["--cert", pki.path("device.pem"), "--key", pki.path("device.key")]
+        #expect(try await EMSHarness.run("/usr/bin/curl", withDevice + [url]) == "200")
+        #expect(try await pki.presentedCommonName(hostPort) == "ems-v1")
+
+        // Rotation: replace the files; the running EMS notices and new handshakes get v2.
+        try pki.issue("v2", commonName: "ems-v2", by: "server-ca", server: true)
+        try pki.install("v2", into: "tls", passphrase: "dir-pass")
+        let reloaded = await ems.line(timeout: 15) { $0.contains("new TLS material in use") && $0.contains("ems-v2") }
+        #expect(reloaded != nil, "ems: \(ems.allOutput)")
+        #expect(try await pki.presentedCommonName(hostPort) == "ems-v2")
+        #expect(try await EMSHarness.run("/usr/bin/curl", withDevice + [url]) == "200")
+
+        // A key that does not match: refused with the reason, v2 still served.
+        try pki.issue("v3", commonName: "ems-v3", by: "server-ca", server: true)
+        try pki.install("v3", into: "tls", passphrase: "dir-pass", keyFrom: "intruder")
+        let rejected = await ems.line(timeout: 15) { $0.contains("new TLS material rejected") && $0.contains("ems-v3") }
+        #expect(rejected?.contains("does not belong") == true, "ems: \(ems.allOutput)")
+        #expect(try await pki.presentedCommonName(hostPort) == "ems-v2")
+        #expect(try await EMSHarness.run("/usr/bin/curl", withDevice + [url]) == "200")
+    }
+}
+
+/// A scratch directory with the `openssl` CLI: CAs, issued certificates, and TLS directories.
+struct TestPKI {
+    let root: String
+
+    init() throws {
+        root = NSTemporaryDirectory() + "outpost-ems-pki-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    func path(_ name: String) -> String { root + "/" + name }
+
+    func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw HarnessError("openssl \(arguments.joined(separator: " ")) failed") }
+    }
+
+    func makeCA(_ name: String, _ commonName: String) throws {
+        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
+        try openssl([
+            "req", "-x509", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-days", "30", "-out", "\(name).pem",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        ])
+    }
+
+    /// `NAME.key` and `NAME.pem` signed by `ca`.
+    func issue(_ name: String, commonName: String, by ca: String, server: Bool) throws {
+        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
+        try openssl(["req", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-out", "\(name).csr"])
+        let extensions = server ? "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n" : "extendedKeyUsage=clientAuth\n"
+        try extensions.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
+        try openssl([
+            "x509", "-req", "-in", "\(name).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-set_serial",
+            String(Int.random(in: 1000...999_999)), "-days", "30", "-extfile", "\(name).ext", "-out", "\(name).pem",
+        ])
+    }
+
+    /// Writes `directory/key.pem` (encrypted, from `keyFrom` or `name`) and `directory/cert.pem`, each
+    /// by rename, as a deployment tool would.
+    func install(_ name: String, into directory: String, passphrase: String, keyFrom: String? = nil) throws {
+        try openssl([
+            "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "\(keyFrom ?? name).key", "-out", "\(name).enc.key",
+            "-passout", "pass:\(passphrase)",
+        ])
+        for (source, target) in [("\(name).enc.key", "key.pem"), ("\(name).pem", "cert.pem")] {
+            let temporary = path("\(directory)/.\(target).tmp")
+            try? FileManager.default.removeItem(atPath: temporary)
+            try FileManager.default.copyItem(atPath: path(source), toPath: temporary)
+            guard rename(temporary, path("\(directory)/\(target)")) == 0 else { throw HarnessError("rename failed") }
+        }
+    }
+
+    /// The CN the server at `hostPort` presents to `openssl s_client`.
+    func presentedCommonName(_ hostPort: String) async throws -> String? {
+        let output = try await EMSHarness.run(
+            "/bin/sh", ["-c", "openssl s_client -connect \(hostPort) -noservername -cert \(path("device.pem")) -key \(path("device.key")) </dev/null 2>/dev/null"])
+        for line in output.split(separator: "\n") where line.hasPrefix("subject=") {
+            if let range = line.range(of: "CN = ") { return String(line[range.upperBound...]) }
+        }
+        return nil
+    }
+}
