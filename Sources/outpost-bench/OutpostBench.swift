@@ -20,7 +20,7 @@ struct OutpostBench: ParsableCommand {
             on a machine shared with other work the second is the steadier one. Compare runs on the \
             same machine, and prefer the best of several rounds.
             """,
-        subcommands: [Wire.self]
+        subcommands: [Wire.self, HTTPRate.self]
     )
 }
 

@@ -25,6 +25,8 @@ public enum ConfigKeyUsage {
         "http_server.password", "http_server.content_read_timeout", "http_server.max_clients",
         "auto_bind[].host", "auto_bind[].port", "auto_bind[].path", "auto_bind[].timeout",
         "auto_bind[].protocol", "auto_bind[].user", "auto_bind[].password",
+        // LocalEms Restart is gated on it.
+        "rest_interface.restart",
         // The durable outbox (OutpostOutbox).
         "offline_msg_store.enabled", "offline_msg_store.directory", "offline_msg_store.max_size",
         "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability",
