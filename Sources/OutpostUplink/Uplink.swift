@@ -273,6 +273,8 @@ public final class Uplink: Service, Sendable {
         } catch {
             return SessionOutcome(error: error)
         }
+        // The material this connection was made with (connect picked up any renewal).
+        let generation = settings.tls?.reloader?.currentGeneration ?? 0
         broadcaster.update { $0.phase = .connected }
         let clock = ContinuousClock()
         let authenticatedAt = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
@@ -324,6 +326,14 @@ public final class Uplink: Service, Sendable {
                 }
                 authenticatedAt.withLockedValue { $0 = clock.now }
                 group.addTask { try await self.keepAlive(connection) }
+                if let reloader = self.settings.tls?.reloader {
+                    // Renewed certificate files: replace this connection at a jittered moment.
+                    group.addTask {
+                        try await reloader.waitForRenewal(after: generation)
+                        await connection.close(reason: "Reconnecting with renewed TLS material")
+                        throw UplinkError(.connectionClosed, "reconnecting with the renewed client certificate or cert_chain")
+                    }
+                }
                 let things = self.registeredThings
                 if !things.isEmpty || self.settings.gateway != nil {
                     try await self.sendBindings(things, unbind: false, on: connection)

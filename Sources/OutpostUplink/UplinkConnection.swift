@@ -56,7 +56,8 @@ final class UplinkConnection: Sendable {
             path: settings.resource, host: server.host, port: server.port, isTLS: settings.tls != nil,
             maxFrameSize: settings.maxFrameSize, appKey: settings.appKey, key: WebSocketUpgradeRequest.randomKey())
         let maxIncomingFrame = max(settings.maxFrameSize, settings.maxMessageSize + settings.maxMessageSize / 2)
-        let tls = settings.tls
+        // The newest certificate material: a renewed client certificate or cert_chain applies from the next connection.
+        let tls = settings.tls.map { $0.reloader?.current ?? $0 }
         let host = server.host
         let upgraded = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
 

@@ -72,7 +72,10 @@ extension UplinkSettings {
         )
     }
 
-    static func makeTLS(_ certificates: CertificatesConfig, resolver: SecretResolver, logger: Logger) throws(UplinkError) -> TLS {
+    /// TLS from the `certificates` group; with `reloadable`, a ``UplinkTLSReloader`` watches its files.
+    public static func makeTLS(
+        _ certificates: CertificatesConfig, resolver: SecretResolver, logger: Logger, reloadable: Bool = true
+    ) throws(UplinkError) -> TLS {
         var identity: TLSIdentity?
         if let certificateFile = certificates.clientCert, !certificateFile.isEmpty {
             let passphrase: PassphraseSource =
@@ -113,7 +116,11 @@ extension UplinkSettings {
         let trust = ServerTrustPolicy(
             validate: certificates.validate, allowSelfSigned: certificates.allowSelfSigned, roots: roots,
             fingerprints: fingerprints)
-        return try makeTLS(trust: trust, identity: identity)
+        var tls = try makeTLS(trust: trust, identity: identity)
+        if reloadable {
+            tls.reloader = UplinkTLSReloader(certificates: certificates, resolver: resolver, logger: logger, initial: tls)
+        }
+        return tls
     }
 
     /// Builds the TLS context for a trust policy and an optional client identity. Verification itself

@@ -28,6 +28,8 @@ public struct UplinkSettings: Sendable {
         public var presentsClientCertificate: Bool
         /// Send SNI for host names (never for IP literals).
         public var sendSNI: Bool
+        /// Re-reads the certificate files when they change (set when built from a config).
+        public var reloader: UplinkTLSReloader?
 
         public init(context: NIOSSLContext, trust: ServerTrustPolicy, presentsClientCertificate: Bool, sendSNI: Bool = true) {
             self.context = context
