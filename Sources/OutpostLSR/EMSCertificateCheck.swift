@@ -4,16 +4,30 @@ import NIOPosix
 import NIOSSL
 import OutpostTLS
 
-/// One TLS handshake with the EMS that only looks at the certificate it presents: a self-issued leaf
-/// (subject = issuer) is refused, as `rap_deny_selfsigned` asks. Chain and host name are verified by the
-/// HTTP client on every request; this check adds what that verification cannot express.
+/// One TLS handshake with the EMS that only looks at the certificate it presents, for the self-signed
+/// policy: with `rap_deny_selfsigned` a self-issued leaf (subject = issuer) is refused; without it, one
+/// is accepted if `rap_cert_file` holds exactly that certificate (TLS libraries do not take a
+/// self-signed leaf as a trust anchor). A CA-issued certificate is verified by the HTTP client on every
+/// request (chain and host name).
 struct EMSCertificateCheck: Sendable {
     let host: String
     let port: Int
     let endpoint: String
+    let denySelfSigned: Bool
+    let pinned: [[UInt8]]
+
+    /// What the EMS presented.
+    enum Outcome: Equatable {
+        /// Issued by a CA: verify it the usual way.
+        case issued
+        /// Self-signed and listed in `rap_cert_file`: talk to it with that certificate pinned.
+        case pinnedSelfSigned
+    }
 
     init(connection: EMSConnection) {
         endpoint = connection.endpoint
+        denySelfSigned = connection.denySelfSigned
+        pinned = connection.pinnedCertificates
         var host = endpoint
         var port = 443
         if let colon = endpoint.lastIndex(of: ":") {
@@ -25,7 +39,7 @@ struct EMSCertificateCheck: Sendable {
         self.port = port
     }
 
-    func run() async throws(EMSClientError) {
+    func run() async throws(EMSClientError) -> Outcome {
         let presented: [UInt8]?
         do {
             presented = try await leafCertificate()
@@ -41,11 +55,18 @@ struct EMSCertificateCheck: Sendable {
         } catch {
             throw EMSClientError(.tls, "the EMS at \(endpoint) presented a certificate that cannot be read: \(error.message)")
         }
-        if summary.isSelfIssued {
+        guard summary.isSelfIssued else { return .issued }
+        if denySelfSigned {
             throw EMSClientError(
                 .selfSigned,
                 "the EMS at \(endpoint) presented a self-signed certificate (\(summary.displayName)) and rap_deny_selfsigned is true")
         }
+        guard pinned.contains(der) else {
+            throw EMSClientError(
+                .tls,
+                "the EMS at \(endpoint) presented a self-signed certificate (\(summary.displayName), SHA-256 \(summary.sha256Fingerprint)) that is not in rap_cert_file")
+        }
+        return .pinnedSelfSigned
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 public import NIOHTTP1
 import NIOSSL
@@ -22,6 +23,10 @@ public struct EMSReply: Sendable {
 public final class EMSClient: Sendable {
     public let connection: EMSConnection
     private let client: HTTPClient
+    /// Without certificate verification, used only after ``checkCertificate()`` found the EMS's
+    /// self-signed certificate byte-identical to one in `rap_cert_file` (pinned).
+    private let pinnedClient: HTTPClient?
+    private let usePinned = NIOLockedValueBox(false)
     private let certificateCheck: EMSCertificateCheck?
     static let maxResponseBytes = 4 * 1024 * 1024
 
@@ -32,17 +37,30 @@ public final class EMSClient: Sendable {
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        certificateCheck = connection.denySelfSigned ? EMSCertificateCheck(connection: connection) : nil
+        if connection.validates, var lenient = connection.tls {
+            lenient.certificateVerification = .none
+            var pinnedConfiguration = configuration
+            pinnedConfiguration.tlsConfiguration = lenient
+            pinnedClient = connection.denySelfSigned ? nil : HTTPClient(eventLoopGroupProvider: .singleton, configuration: pinnedConfiguration)
+            certificateCheck = EMSCertificateCheck(connection: connection)
+        } else {
+            pinnedClient = nil
+            certificateCheck = nil
+        }
     }
 
     public func shutdown() async {
         try? await client.shutdown()
+        try? await pinnedClient?.shutdown()
     }
 
-    /// Refuses a self-signed EMS certificate when `rap_deny_selfsigned` asks for it (a separate
-    /// handshake, since the HTTP client's verification cannot tell self-signed from CA-issued).
+    /// Applies the self-signed policy (see ``EMSCertificateCheck``) with a separate handshake, since the
+    /// HTTP client's verification cannot tell self-signed from CA-issued. Run before registering and
+    /// at each keep-alive, so a changed EMS certificate is noticed.
     public func checkCertificate() async throws(EMSClientError) {
-        try await certificateCheck?.run()
+        guard let certificateCheck else { return }
+        let outcome = try await certificateCheck.run()
+        usePinned.withLockedValue { $0 = outcome == .pinnedSelfSigned }
     }
 
     /// Sends one request; any HTTP answer is returned (401 included), only transport failures throw.
@@ -62,7 +80,8 @@ public final class EMSClient: Sendable {
         }
         let timeout = TimeAmount.milliseconds(Int64(connection.timeout.components.seconds * 1000 + connection.timeout.components.attoseconds / 1_000_000_000_000_000))
         do {
-            let response = try await client.execute(request, timeout: timeout)
+            let chosen = usePinned.withLockedValue { $0 } ? (pinnedClient ?? client) : client
+            let response = try await chosen.execute(request, timeout: timeout)
             let collected = try await response.body.collect(upTo: Self.maxResponseBytes)
             return EMSReply(status: Int(response.status.code), body: Array(collected.readableBytesView))
         } catch {

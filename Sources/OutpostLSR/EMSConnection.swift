@@ -8,8 +8,13 @@ public struct EMSConnection: Sendable {
     public var baseURL: String
     /// nil: plain HTTP.
     public var tls: TLSConfiguration?
+    /// The EMS certificate is verified (`rap_validate` on HTTPS).
+    public var validates = false
     /// Refuse a self-signed EMS certificate (`rap_deny_selfsigned` with `rap_validate` on HTTPS).
     public var denySelfSigned: Bool
+    /// DER of every certificate in `rap_cert_file`: a self-signed EMS certificate is accepted (when
+    /// `rap_deny_selfsigned` is false) only if it is one of these, byte for byte.
+    public var pinnedCertificates: [[UInt8]] = []
     /// The `Authorization` header value; nil: no credentials are sent.
     public var authorization: SecretValue?
     /// `rap_userid`, for messages (never the password).

@@ -29,6 +29,8 @@ extension LSRSettings {
                 connection.tls = .outpostClient(trustRoots: roots)
                 connection.certificateFile = file
                 connection.denySelfSigned = rap.denySelfSigned
+                connection.validates = true
+                connection.pinnedCertificates = roots.certificates.map(\.der)
                 notes.append("EMS connection: HTTPS to \(connection.baseURL), certificate verified against \(file)\(rap.denySelfSigned ? ", self-signed refused" : ", self-signed accepted")")
             } else {
                 connection.tls = .outpostClient(verification: .none)

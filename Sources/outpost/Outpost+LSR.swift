@@ -46,7 +46,8 @@ extension Outpost {
                 throw CLIError(error.description)
             }
             let loaded = await LuaScriptResourceEvaluator.load(bytes, fileName: config)
-            for finding in loaded.findings where finding.severity >= .warning {
+            // Severity ranks error < warning < note: print errors and warnings.
+            for finding in loaded.findings where finding.severity <= .warning {
                 FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
             }
             guard let luaConfig = loaded.config, !loaded.hasErrors else {

@@ -183,13 +183,13 @@ final class LSRWorld: @unchecked Sendable {
     }
 
     /// Polls `check` every 100 ms until it returns a value or `timeout` passes.
-    static func eventually<T>(_ what: String, timeout: Double = 20, _ check: () async throws -> T?) async throws -> T {
+    static func eventually<T>(_ what: @autoclosure () -> String, timeout: Double = 20, _ check: () async throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let value = try await check() { return value }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw WorldError("gave up waiting \(timeout) s for \(what)")
+        throw WorldError("gave up waiting \(timeout) s for \(what())")
     }
 
     /// Runs a program to completion; returns stdout (written to a temporary file, not a pipe).

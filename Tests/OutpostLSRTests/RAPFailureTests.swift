@@ -28,7 +28,7 @@ struct RAPFailureTests {
         #expect(delays.count >= 4)
         #expect(delays.allSatisfy { $0 <= 1000 }, "the delay is capped at keepAliveRate: \(delays)")
         #expect(delays.dropFirst(2).contains { $0 > delays[0] }, "delays grow: \(delays)")
-        #expect(lsr.process.lines { $0.contains("answered 401") }.count == 1)
+        #expect(lsr.process.lines { $0.contains("answered 401") && $0.contains("Fix:") }.count == 1)
         #expect(!lsr.process.stderr.contains("another-password"))
 
         // The EMS restarts with the password the LSR has: registration succeeds and the recovery is logged once.
@@ -44,7 +44,7 @@ struct RAPFailureTests {
             return body.contains(#""result":true"#) ? true : nil
         }
         #expect(has)
-        #expect(lsr.process.lines { $0.contains("answered 401") }.count == 1)
+        #expect(lsr.process.lines { $0.contains("answered 401") && $0.contains("Fix:") }.count == 1)
         #expect(lsr.process.lines { $0.contains("accepts the script resource's requests again") }.count == 1)
     }
 
@@ -68,7 +68,7 @@ struct RAPFailureTests {
         let lenient = try await world.startLSR(config: "lenient.lua")
         defer { lenient.process.terminate() }
         #expect(lenient.process.stderr.contains("rap_deny_selfsigned"))
-        let registered = try await LSRWorld.eventually("Legacy01 registered") { () async throws -> Bool? in
+        let registered = try await LSRWorld.eventually("Legacy01 registered: \(lenient.process.stderr)") { () async throws -> Bool? in
             let (status, body) = try await world.ems(ems, "POST", "/Thingworx/Things/LocalEms/Services/HasEdgeThing", body: #"{"name":"Legacy01"}"#, caFile: selfSigned)
             return status == 200 && body.contains(#""result":true"#) ? true : nil
         }
