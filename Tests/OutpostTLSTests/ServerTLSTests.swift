@@ -225,3 +225,33 @@ final class ReportLog: @unchecked Sendable {
     func append(_ item: ServerTLS.Reload) { lock.withLock { items.append(item) } }
     var count: Int { lock.withLock { items.count } }
 }
+
+/// Expiry levels at the 30/14/7-day thresholds and once expired, from real certificates.
+struct CertificateExpiryTests {
+    @Test func levels_followTheThresholds() throws {
+        let workspace = try Workspace()
+        try workspace.makeECKey("k.pem")
+        try workspace.makeSelfSigned(key: "k.pem", commonName: "short", name: "c.pem", days: 40)
+        let summary = try #require(try PEMCertificate.load(workspace.file("c.pem")).first).summary
+        let inUse = CertificateInUse(role: "test certificate", path: workspace.file("c.pem"), summary: summary)
+        func level(daysBeforeExpiry days: Double) -> CertificateExpiry.Level {
+            inUse.expiry(at: summary.notAfter.addingTimeInterval(-days * 86_400)).level
+        }
+        #expect(level(daysBeforeExpiry: 35) == .ok)
+        #expect(level(daysBeforeExpiry: 30.5) == .within30Days)
+        #expect(level(daysBeforeExpiry: 14.5) == .within14Days)
+        #expect(level(daysBeforeExpiry: 7.5) == .within7Days)
+        #expect(level(daysBeforeExpiry: 0.5) == .within7Days)
+        #expect(level(daysBeforeExpiry: -1) == .expired)
+        let expired = inUse.expiry(at: summary.notAfter.addingTimeInterval(86_400 * 2))
+        #expect(expired.daysLeft == -2)
+        #expect(CertificateExpiry.message(for: inUse, expired).contains("has expired"))
+        #expect(CertificateExpiry.message(for: inUse, inUse.expiry(at: summary.notAfter.addingTimeInterval(-10 * 86_400 - 60))).contains("expires in 10 days"))
+
+        let inventory = TLSInventory()
+        inventory.register { [inUse] }
+        #expect(inventory.status().map(\.expiry.level) == [.ok])
+        #expect(inventory.findings().isEmpty)
+        #expect(inventory.findings(at: summary.notAfter.addingTimeInterval(-5 * 86_400)).count == 1)
+    }
+}
