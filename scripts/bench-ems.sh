@@ -103,8 +103,10 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-rss() { awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$1/status"; }
-hwm() { awk '/VmHWM/ {print $2/1024 " MB"}' "/proc/$1/status"; }
+# VmRSS, and its private (anonymous) and file-backed parts: most of an idle Swift process is shared
+# library and binary pages (libswiftCore, Foundation, ICU) that other Swift processes share.
+rss() { awk '/VmRSS/ {r=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.1f MB (anon %.1f, file %.1f)", r/1024, a/1024, f/1024}' "/proc/$1/status"; }
+hwm() { awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
 IDLE_RSS=$(rss "$EMS_PID")
 
 cat > "$WORK/put.lua" <<'LUA'

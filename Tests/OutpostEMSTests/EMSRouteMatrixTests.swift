@@ -35,7 +35,8 @@ struct EMSRouteMatrixTests {
             return try EMSHarness.parse(try await EMSHarness.run("/usr/bin/curl", arguments))
         }
 
-        /// Raw bytes over TCP or TLS; everything the server sent until it closed (or 10 s passed).
+        /// Raw bytes over TCP or TLS; everything the server sent until it closed, with `<<NOT CLOSED>>`
+        /// appended if it was still open after 10 s.
         func raw(_ payload: String, holdOpenSeconds: Double = 0) async throws -> String {
             let script = """
                 import socket, ssl, sys, time, base64
@@ -49,6 +50,7 @@ struct EMSRouteMatrixTests {
                     try:
                         chunk = s.recv(65536)
                     except Exception:
+                        data += b"<<NOT CLOSED>>"
                         break
                     if not chunk:
                         break
@@ -210,9 +212,11 @@ struct EMSRouteMatrixTests {
         let stalled = try await run.raw(
             "POST \(service) HTTP/1.1\r\nHost: x\r\nAuthorization: \(basic)\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"")
         #expect(stalled.hasPrefix("HTTP/1.1 408"), "\(stalled.prefix(200))")
+        #expect(!stalled.contains("<<NOT CLOSED>>"))
         // Garbage request line: 400 and the connection closed (raw() returns only once the server closes).
         let garbage = try await run.raw("HELLO\r\n\r\n")
         #expect(garbage.hasPrefix("HTTP/1.1 400"), "\(garbage.prefix(200))")
+        #expect(!garbage.contains("<<NOT CLOSED>>"), "the server must close after a garbage request line")
         // Plain HTTP to the TLS port: 400 with a hint.
         let plain = try await EMSHarness.run(
             "/usr/bin/curl", ["-s", "-i", "--max-time", "10", "http://127.0.0.1:\(run.port)/Thingworx/Things/LocalEms/Properties/isConnected"])
