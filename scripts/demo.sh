@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: what Outpost does today, on the repository's own files.
+# A tour of Outpost's individual tools on the repository's own files (scripts/run.sh runs the whole demo):
+#   usage: scripts/demo.sh [OUTPOST_BINARY (.build/debug/outpost)] [STATE_DIR (.outpost/demo)]
 #   1. validates config.json (every finding in one run, exit 1 on errors);
 #   2. seals a secret with this install's key file;
 #   3. creates a development certificate with an encrypted PKCS#8 key, then inspects and checks it;
