@@ -333,6 +333,7 @@ let package = Package(
             name: "OutpostEMSTests",
             dependencies: [
                 "OutpostEMS",
+                "OutpostOutbox",
                 "outpost",
                 "OutpostConfig",
                 "OutpostSecrets",

@@ -136,7 +136,9 @@ struct EMSResponder: HTTPResponder {
                 let parameters = try Self.infoTable(body).parametersJSON()
                 return Self.table(try await local.call(name, parameters: parameters, caller: LocalCaller(clientAddress: context.clientAddress)))
             }
-            return try await forward(WireRequest(method: .post, entityType: path.entityType, entityName: entity, characteristic: .services, target: name, parameters: try Self.infoTable(body)))
+            let call = WireRequest(method: .post, entityType: path.entityType, entityName: entity, characteristic: .services, target: name, parameters: try Self.infoTable(body))
+            // A property push is a write: it goes through the outbox like a PUT.
+            return try await name == "UpdateSubscribedPropertyValues" ? write(call) : forward(call)
         case (.post, .events):
             guard let name = path.name else { throw .badRequest("POST needs an event name: /Events/NAME") }
             let body = try await readParameters(request)

@@ -42,6 +42,7 @@ public final class EMSServer: Service, Sendable {
             registry: registry, link: link, resolver: resolver, maskedConfiguration: settings.maskedConfiguration,
             version: settings.version, configFile: settings.configFile, restart: settings.restart, logger: logger)
         self.forwarder = EdgeForwarder(registry: registry, local: local, trustRoots: settings.edgeTrustRoots, logger: logger)
+        local.writes.withLockedValue { $0 = self.writes }
     }
 
     /// The address the listener is bound to, once it is.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OutpostSecrets
@@ -18,6 +19,8 @@ public final class LocalEmsServices: Sendable {
     /// nil: the settings name no config file, so nothing can be persisted.
     let configFile: ConfigFileEditor?
     private let restart: RestartGate
+    /// The write path, for `GetOutboxStatus` (set by ``EMSServer``).
+    let writes = NIOLockedValueBox<(any WriteSink)?>(nil)
 
     init(
         registry: EdgeRegistry, link: any PlatformLink, resolver: SecretResolver?, maskedConfiguration: JSONValue,
@@ -53,6 +56,7 @@ public final class LocalEmsServices: Sendable {
         case "replaceconfiguration": return try updateConfiguration(parameters, replace: true)
         case "restart": return try restart.request(by: caller, logger: logger)
         case "getlogdata": return Self.emptyLog
+        case "getoutboxstatus": return try await outboxStatus()
         case "hasedgething":
             let name = try requiredName(parameters)
             return .single("result", .boolean(registry.contains(name)))
