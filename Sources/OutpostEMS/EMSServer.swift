@@ -93,12 +93,12 @@ public final class EMSServer: Service, Sendable {
         let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout.components.seconds * 1000))
         let channelConfiguration = HTTP1Channel.Configuration(idleTimeout: idle)
         let server: HTTPServerBuilder
-        if let context = settings.tls {
+        if let tls = settings.serverTLS {
             server = HTTPServerBuilder { responder in
                 EMSTLSChannel(
                     base: ConnectionLimitedChannel(
                         base: HTTP1Channel(responder: responder, configuration: channelConfiguration), limiter: limiter, logger: logger),
-                    sslContext: context)
+                    tls: tls)
             }
         } else {
             server = HTTPServerBuilder { responder in

@@ -2,6 +2,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOSSL
+import OutpostTLS
 
 /// First handler on a TLS port: a TLS handshake starts with byte 0x16; anything else is someone
 /// speaking plain HTTP (or garbage) to the HTTPS port. They get a short 400 in clear text and the
@@ -35,16 +36,18 @@ final class PlainHTTPRejecter: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// Like HummingbirdTLS's `TLSChannel`, with ``PlainHTTPRejecter`` in front of the TLS handler.
+/// Like HummingbirdTLS's `TLSChannel`, with ``PlainHTTPRejecter`` in front of the TLS handler, and
+/// the newest context of a reloadable ``ServerTLS`` for each accepted connection (Hummingbird's
+/// channel keeps one fixed context, which would miss a changed client CA).
 struct EMSTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
-    let sslContext: NIOSSLContext
+    let tls: ServerTLS
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(PlainHTTPRejecter())
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+            try channel.pipeline.syncOperations.addHandler(tls.makeServerHandler())
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }

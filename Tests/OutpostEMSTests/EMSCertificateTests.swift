@@ -60,6 +60,13 @@ struct EMSCertificateTests {
         #expect(rejected?.contains("does not belong") == true, "ems: \(ems.allOutput)")
         #expect(try await pki.presentedCommonName(hostPort) == "ems-v2")
         #expect(try await EMSHarness.run("/usr/bin/curl", withDevice + [url]) == "200")
+
+        // Good material again, and ca.pem removed: client certificates are no longer asked for.
+        try pki.install("v3", into: "tls", passphrase: "dir-pass")
+        try FileManager.default.removeItem(atPath: pki.path("tls/ca.pem"))
+        let open = await ems.line(timeout: 15) { $0.contains("ems-v3") && $0.contains("no client certificates requested") }
+        #expect(open != nil, "ems: \(ems.allOutput)")
+        #expect(try await EMSHarness.run("/usr/bin/curl", curl + [url]) == "200")
     }
 }
 
