@@ -14,6 +14,7 @@ struct CallbackResponder: HTTPResponder {
 
     let things: ThingDirectory
     let auth: LSRBasicAuth?
+    let refresh: SubscriptionRefresh
     let logger: Logger
     static let prefix = ["scripts", "Thingworx", "Things"]
     static let maxBodyBytes = 1 << 20
@@ -58,6 +59,10 @@ struct CallbackResponder: HTTPResponder {
             return try await writeProperty(thing, rest[2], body: try await Self.body(request))
         case (.get, 2) where rest[1] == "Services":
             return Self.json(.array(thing.services.filter { !$0.isPrivate }.map { .string($0.name) }))
+        case (.post, 3) where rest[1] == "Services" && rest[2] == "NotifyPropertyUpdate" && thing.service(rest[2])?.isImplemented != true:
+            // The platform changed this thing's subscriptions: the loop reads them again.
+            refresh.request(thing.name)
+            return Response(status: .ok, headers: [.contentType: "text/plain"])
         case (.post, 3) where rest[1] == "Services":
             return try await invoke(thing, rest[2], body: try await Self.body(request), headers: request.headers)
         case (_, 2) where ["Properties", "Services"].contains(rest[1]), (_, 3) where ["Properties", "Services"].contains(rest[1]):

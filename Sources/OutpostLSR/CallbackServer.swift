@@ -20,9 +20,9 @@ final class CallbackServer: Sendable {
         var waiters: [CheckedContinuation<SocketAddress, any Error>] = []
     }
 
-    init(listener: LSRSettings.Listener, things: ThingDirectory, logger: Logger) {
+    init(listener: LSRSettings.Listener, things: ThingDirectory, refresh: SubscriptionRefresh, logger: Logger) {
         self.listener = listener
-        self.responder = CallbackResponder(things: things, auth: listener.auth, logger: logger)
+        self.responder = CallbackResponder(things: things, auth: listener.auth, refresh: refresh, logger: logger)
         self.logger = logger
     }
 

@@ -17,6 +17,7 @@ public final class ScriptResource: Service, Sendable {
     private let logger: Logger
     private let client: EMSClient
     private let health: EMSLinkHealth
+    private let refresh = SubscriptionRefresh()
     private let loaded = NIOLockedValueBox<[LuaThing]>([])
     private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: String?)>((nil, [], nil))
 
@@ -60,7 +61,7 @@ public final class ScriptResource: Service, Sendable {
         defer { for thing in things { thing.shutdown() } }
         let things = await loadThings()
         loaded.withLockedValue { $0 = things.map(\.0) }
-        let server = CallbackServer(listener: settings.listener, things: ThingDirectory(things.map(\.0)), logger: logger)
+        let server = CallbackServer(listener: settings.listener, things: ThingDirectory(things.map(\.0)), refresh: refresh, logger: logger)
         let runners = NIOLockedValueBox<[ThingRunner]>([])
         do {
             try await withGracefulShutdownHandler {
@@ -121,7 +122,7 @@ public final class ScriptResource: Service, Sendable {
             user: settings.callbackUser, password: settings.callbackPassword)
         registration.allowSelfSigned = listener.tls != nil && listener.selfSignedCertificate
         return ThingRunner(
-            thing: thing, script: script, registration: registration, client: client, health: health,
+            thing: thing, script: script, registration: registration, client: client, health: health, refresh: refresh,
             retryInitial: settings.retryInitial, retryMaximum: settings.retryMaximum, logger: logger)
     }
 }

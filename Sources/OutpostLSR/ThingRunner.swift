@@ -14,6 +14,7 @@ public final class ThingRunner: Sendable {
     let registration: EdgeRegistration
     let client: EMSClient
     let health: EMSLinkHealth
+    let refresh: SubscriptionRefresh
     let retryInitial: Duration
     let retryMaximum: Duration
     let logger: Logger
@@ -21,13 +22,14 @@ public final class ThingRunner: Sendable {
 
     init(
         thing: LuaThing, script: LuaScriptResourceConfig.Script, registration: EdgeRegistration, client: EMSClient,
-        health: EMSLinkHealth, retryInitial: Duration, retryMaximum: Duration, logger: Logger
+        health: EMSLinkHealth, refresh: SubscriptionRefresh, retryInitial: Duration, retryMaximum: Duration, logger: Logger
     ) {
         self.thing = thing
         self.script = script
         self.registration = registration
         self.client = client
         self.health = health
+        self.refresh = refresh
         self.retryInitial = retryInitial
         self.retryMaximum = retryMaximum
         var logger = logger
@@ -107,6 +109,8 @@ public final class ThingRunner: Sendable {
                 await keepAlive(&loop, now: now)
             } else if loop.registered && now >= loop.nextReRegistration {
                 await register(&loop, now: now)
+            } else if loop.registered && refresh.take(thing.name) {
+                await readSubscriptions()
             }
         }
         // 3. Tasks.
@@ -139,10 +143,15 @@ public final class ThingRunner: Sendable {
             logger.debug("registration of \(registration.name) failed (attempt \(loop.backoff.failures)); retrying in \(Self.milliseconds(delay)) ms: \(error.message)")
             return
         }
+        await readSubscriptions()
+    }
+
+    /// GetPropertySubscriptions, applied to the thing; on failure the current push settings stay.
+    private func readSubscriptions() async {
         do {
             let subscriptions = try await client.propertySubscriptions(registration.name)
             let updated = try await thing.applySubscriptions(subscriptions)
-            logger.info("GetPropertySubscriptions called. \(updated) properties updated.")
+            logger.info("GetPropertySubscriptions called for \(registration.name). \(updated) properties updated.")
         } catch let error as EMSClientError {
             // Without the platform's answer the template's push settings stay in force.
             logger.warning("GetPropertySubscriptions for \(registration.name) failed; keeping the template's push settings: \(error.message)")

@@ -58,6 +58,17 @@ struct ScriptResourceProcessTests {
         }
         #expect(temperature.contains("value"))
 
+        // NotifyPropertyUpdate from the platform makes the thing read its subscriptions again.
+        let reads = lsr.process.lines { $0.contains("GetPropertySubscriptions called for Sensor01. 2 properties updated.") }.count
+        #expect(reads == 1, "lsr: \(lsr.process.stderr)")
+        let notify = try await world.admin(platform, "POST", "/admin/things/Sensor01/services/NotifyPropertyUpdate", body: "{}")
+        #expect(notify.0 == 200, "NotifyPropertyUpdate: \(notify)")
+        let reread = try await LSRWorld.eventually("a second GetPropertySubscriptions") { () async throws -> Int? in
+            let count = lsr.process.lines { $0.contains("GetPropertySubscriptions called for Sensor01") }.count
+            return count > reads ? count : nil
+        }
+        #expect(reread == 2)
+
         // A template written for the original (Lua 5.1 idioms) works through the whole path.
         let sum = try await world.admin(platform, "POST", "/admin/things/Legacy01/services/Sum", body: #"{"a": 2, "b": 3}"#)
         #expect(sum.0 == 200 && sum.1.contains("5"), "Sum: \(sum)")
