@@ -46,6 +46,14 @@ struct ScriptResourceProcessTests {
         let location = try await world.admin(platform, "GET", "/admin/things/Sensor01/properties/Location")
         #expect(location.0 == 200 && location.1.contains("Line 1"), "Location: \(location)")
 
+        // A platform write goes EMS → LSR PUT → the property's handler; the next read sees it.
+        let put = try await world.admin(platform, "PUT", "/admin/things/Sensor01/properties/Location", body: #"{"value": "Line 9"}"#)
+        #expect(put.0 == 200, "PUT Location: \(put)")
+        let moved = try await world.admin(platform, "GET", "/admin/things/Sensor01/properties/Location")
+        #expect(moved.0 == 200 && moved.1.contains("Line 9"), "Location after PUT: \(moved)")
+        let wrongType = try await world.lsr(lsr, "PUT", "/scripts/Thingworx/Things/Sensor01/Properties/Samples", body: #"{"Samples": "many"}"#)
+        #expect(wrongType.0 == 400 && wrongType.1.contains("did not contain valid data"), "\(wrongType)")
+
         // The task's values reach the platform's history through the scan pushes.
         let samples = try await LSRWorld.eventually("three Samples pushes") { () async throws -> String? in
             let (status, body) = try await world.admin(platform, "GET", "/admin/things/Sensor01/properties/Samples/history")
