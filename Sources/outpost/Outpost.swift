@@ -23,12 +23,16 @@ struct Outpost: AsyncParsableCommand {
             Wire.self,
             Platform.self,
             EMS.self,
+            OutboxCommand.self,
+            LSR.self,
+            Up.self,
         ]
     )
 
     /// Runs the chosen subcommand; operator-facing failures (`CLIError`) print as one line,
     /// `outpost: error: …`, with exit status 1, instead of argument-parser's usage dump.
     static func main() async {
+        SupervisorLifeline.watchIfSupervised()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

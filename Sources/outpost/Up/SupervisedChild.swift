@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 /// One component run by `outpost up`: a child process started with `posix_spawn` in its own process
 /// group (so a terminal's Ctrl-C reaches only the supervisor, which then stops the children in order),
 /// with its stdout and stderr read line by line on dedicated threads and its exit awaited with
-/// `waitpid` on another.
+/// `waitpid` on another (reported through `onExit`).
 ///
 /// The child also inherits the read end of a "lifeline" pipe whose write end only the supervisor
 /// holds: when the supervisor dies, even by SIGKILL, the child reads end-of-file and stops itself
@@ -22,8 +22,6 @@ final class SupervisedChild: Sendable {
 
     private struct ExitState {
         var status: ChildExitStatus?
-        var waiters: [(id: Int, continuation: CheckedContinuation<ChildExitStatus?, Never>)] = []
-        var nextID = 0
     }
 
     /// The file descriptor number the lifeline arrives on in the child.
@@ -94,20 +92,21 @@ final class SupervisedChild: Sendable {
         Self.readLines(from: errors[0], isError: true, onLine)
         let exit = self.exit
         Thread.detachNewThread {
-            var status: Int32 = 0
-            while waitpid(spawned, &status, 0) < 0 {
-                guard errno == EINTR else {
-                    status = 0xFF << 8
-                    break
+            // Wait without reaping, then reap under the lock ``send(_:)`` takes: the pid stays ours
+            // (a zombie) until the status is recorded, so a signal can never reach a reused pid.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(spawned), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+            let decoded = exit.withLockedValue { state in
+                var status: Int32 = 0
+                while waitpid(spawned, &status, 0) < 0 {
+                    guard errno == EINTR else {
+                        status = 0xFF << 8
+                        break
+                    }
                 }
+                state.status = ChildExitStatus(waitStatus: status)
+                return state.status ?? .exited(255)
             }
-            let decoded = ChildExitStatus(waitStatus: status)
-            let waiters = exit.withLockedValue { state in
-                state.status = decoded
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.continuation.resume(returning: decoded) }
             onExit(decoded)
         }
     }
@@ -115,38 +114,10 @@ final class SupervisedChild: Sendable {
     /// How the child ended, or nil while it runs.
     var exitStatus: ChildExitStatus? { exit.withLockedValue { $0.status } }
 
-    /// Sends `signal` to the child if it has not been reaped yet (its pid cannot have been reused).
+    /// Sends `signal` to the child unless it has ended (its pid is reaped only under the same lock).
     func send(_ signal: Int32) {
         exit.withLockedValue { state in
             if state.status == nil { kill(pid, signal) }
-        }
-    }
-
-    /// Waits for the child to end; nil if it is still running after `timeout`.
-    func waitForExit(timeout: Duration) async -> ChildExitStatus? {
-        let exit = self.exit
-        let id = exit.withLockedValue { state in
-            state.nextID += 1
-            return state.nextID
-        }
-        return await withCheckedContinuation { continuation in
-            let ended: ChildExitStatus? = exit.withLockedValue { state in
-                if let status = state.status { return status }
-                state.waiters.append((id, continuation))
-                return nil
-            }
-            if let ended {
-                continuation.resume(returning: ended)
-                return
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                let expired = exit.withLockedValue { state in
-                    defer { state.waiters.removeAll { $0.id == id } }
-                    return state.waiters.first { $0.id == id }
-                }
-                expired?.continuation.resume(returning: nil)
-            }
         }
     }
 

@@ -105,18 +105,40 @@ final class Supervisor {
         return .signal(.sigterm)
     }
 
-    /// Stops every child still running, last started first.
+    /// Stops every child still running, last started first: SIGTERM, then SIGKILL if it is still there
+    /// after the grace period. A second SIGINT/SIGTERM meanwhile (an impatient Ctrl-C) kills the rest.
     func stopAll() async {
+        var forced = false
         for child in children.reversed() where child.exitStatus == nil {
-            UpOutput.note("stopping \(child.name) (pid \(child.pid))")
-            child.send(SIGTERM)
-            if let status = await child.waitForExit(timeout: gracePeriod) {
-                UpOutput.note("\(child.name) stopped (\(status))")
-                continue
+            if forced {
+                child.send(SIGKILL)
+            } else {
+                UpOutput.note("stopping \(child.name) (pid \(child.pid))")
+                child.send(SIGTERM)
             }
-            UpOutput.note("\(child.name) did not stop within \(gracePeriod) of SIGTERM; sending SIGKILL")
-            child.send(SIGKILL)
-            _ = await child.waitForExit(timeout: .seconds(5))
+            let sink = self.sink
+            let grace = gracePeriod
+            let timer = Task {
+                try? await Task.sleep(for: grace)
+                if !Task.isCancelled { sink.yield(.deadline(child.name)) }
+            }
+            defer { timer.cancel() }
+            waiting: while child.exitStatus == nil, let event = await iterator.next() {
+                switch event {
+                case .exited(let name, let status) where name == child.name:
+                    UpOutput.note("\(name) stopped (\(status))")
+                    break waiting
+                case .deadline(let name) where name == child.name:
+                    UpOutput.note("\(name) did not stop within \(grace) of SIGTERM; sending SIGKILL")
+                    child.send(SIGKILL)
+                case .signal(let signal) where !forced:
+                    UpOutput.note("\(signal) again: killing what is left")
+                    forced = true
+                    for other in children where other.exitStatus == nil { other.send(SIGKILL) }
+                default:
+                    continue
+                }
+            }
         }
     }
 
