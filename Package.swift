@@ -250,6 +250,11 @@ let package = Package(
             name: "outpost-bench",
             dependencies: [
                 "OutpostWire",
+                "OutpostOutbox",
+                "OutpostPlatform",
+                "OutpostSecrets",
+                "OutpostUplink",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -10,7 +10,7 @@ import Darwin
 /// (`swift run -c release outpost-bench <mode>`). Each mode is a subcommand in its own
 /// `OutpostBench+Mode.swift` file; add new modes to `subcommands`.
 @main
-struct OutpostBench: ParsableCommand {
+struct OutpostBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outpost-bench",
         abstract: "Measure the throughput of Outpost's hot paths and print the figures.",
@@ -20,7 +20,7 @@ struct OutpostBench: ParsableCommand {
             on a machine shared with other work the second is the steadier one. Compare runs on the \
             same machine, and prefer the best of several rounds.
             """,
-        subcommands: [Wire.self, HTTPRate.self]
+        subcommands: [Wire.self, HTTPRate.self, Outbox.self]
     )
 }
 

@@ -24,6 +24,7 @@ struct Outpost: AsyncParsableCommand {
             Platform.self,
             EMS.self,
             OutboxCommand.self,
+            OutboxCommand.self,
             LSR.self,
             Up.self,
         ]
