@@ -24,7 +24,6 @@ struct Outpost: AsyncParsableCommand {
             Platform.self,
             EMS.self,
             OutboxCommand.self,
-            OutboxCommand.self,
             LSR.self,
             Up.self,
         ]
