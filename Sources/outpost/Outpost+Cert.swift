@@ -16,7 +16,7 @@ extension Outpost {
                 Passphrases never go on the command line: give a file (--passphrase-file), the name of \
                 an environment variable (--passphrase-env), or pipe it in (--passphrase-stdin).
                 """,
-            subcommands: [SelfSigned.self, Inspect.self, Check.self, Status.self, Export.self, Reload.self]
+            subcommands: [SelfSigned.self, Inspect.self, Check.self, Status.self, Export.self, Reload.self, Outpost.Doctor.self]
         )
     }
 
