@@ -32,6 +32,7 @@ struct UpSession {
         let supervisor = try await Supervisor(
             executable: Self.executablePath(), environment: [SecretKeyFile.environmentVariable: layout.keyFile])
         let keyArguments = ["--key-file", layout.keyFile]
+        var ready = false
         do {
             try configs.writePlatform(alwaysOnPort: auto ? 0 : configured.alwaysOn, adminPort: auto ? 0 : configured.admin)
             let platformLine = try await supervisor.start(
@@ -58,9 +59,10 @@ struct UpSession {
                 addresses: .init(alwaysOnPort: alwaysOnPort, adminPort: adminPort, emsURL: emsURL, lsrURL: lsrURL))
             UpOutput.out(banner.text)
             UpOutput.out("outpost up: ready")
+            ready = true
             throw await supervisor.waitForEnd()
         } catch let ending as Supervisor.Ending {
-            try await finish(supervisor, ending)
+            try await finish(supervisor, ending, duringStart: !ready)
         } catch {
             await supervisor.stopAll()
             throw error
@@ -68,7 +70,7 @@ struct UpSession {
     }
 
     /// Stops the children and turns the reason into the exit status: 0 for a signal, 1 otherwise.
-    private func finish(_ supervisor: Supervisor, _ ending: Supervisor.Ending) async throws {
+    private func finish(_ supervisor: Supervisor, _ ending: Supervisor.Ending, duringStart: Bool) async throws {
         switch ending {
         case .signal(let signal):
             UpOutput.note("\(signal) received; stopping")
@@ -77,7 +79,11 @@ struct UpSession {
         case .childExited(let name, let pid, let status):
             UpOutput.note("\(name) (pid \(pid)) ended unexpectedly: \(status); stopping the others")
             await supervisor.stopAll()
-            throw UpStateError("\(name) (pid \(pid)) ended unexpectedly (\(status)); see its output above (lines starting `\(name) |`)")
+            var message = "\(name) (pid \(pid)) ended unexpectedly (\(status)); see its output above (lines starting `\(name) |`)"
+            if duringStart, options.ports == .configured {
+                message += "; if a port is in use, stop what holds it or run with --ports auto"
+            }
+            throw UpStateError(message)
         case .notReady(let name, let timeout):
             UpOutput.note("\(name) did not report `listening` within \(timeout); stopping")
             await supervisor.stopAll()
