@@ -55,7 +55,8 @@ final class OutboxHarness: @unchecked Sendable {
     func stopPlatform() async throws {
         guard let platform else { return }
         platform.terminate()
-        try await Self.waitForExit(platform)
+        // Saving a long history on a loaded machine can take a while.
+        try await Self.waitForExit(platform, timeout: .seconds(120))
         self.platform = nil
     }
 
@@ -76,10 +77,12 @@ final class OutboxHarness: @unchecked Sendable {
         self.ems = nil
     }
 
-    static func waitForExit(_ child: ChildProcess) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+    static func waitForExit(_ child: ChildProcess, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
         while child.process.isRunning {
-            guard ContinuousClock.now < deadline else { throw HarnessError("process \(child.process.processIdentifier) did not exit") }
+            guard ContinuousClock.now < deadline else {
+                throw HarnessError("\(child.process.arguments?.first ?? "process") \(child.process.processIdentifier) did not exit within \(timeout)")
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }
