@@ -20,6 +20,7 @@ struct Outpost: AsyncParsableCommand {
             Validate.self,
             Secret.self,
             Cert.self,
+            Doctor.self,
             Wire.self,
             Platform.self,
             EMS.self,
