@@ -3,7 +3,8 @@ import OutpostWire
 import Testing
 
 /// Decoded strings equal the ordinary `String` of their bytes, whichever path builds them: short ASCII
-/// strings are composed in place, others go through `String(decoding:as:)`.
+/// strings are composed in place, others go through `String(decoding:as:)`. Encoding writes short ASCII
+/// strings as two words where there is room and byte by byte near the end of the reserved memory.
 struct WireStringDecodingTests {
     /// A STRING value of `text`, followed by `padding` more bytes (so that a string can end right at the
     /// end of the input or well before it).
@@ -37,6 +38,32 @@ struct WireStringDecodingTests {
             for padding in [0, 20] {
                 #expect(try decode(utf8, padding: padding) == expected)
             }
+        }
+    }
+
+    @Test(arguments: 0...20)
+    func encode_shortStrings_atEveryDistanceFromTheEndOfTheRoom(_ count: Int) throws {
+        let text = String(repeating: "k", count: count)
+        // The encoder first reserves 512 bytes: sweep the string's end across that boundary.
+        for padding in 480...515 {
+            let pad = String(repeating: "p", count: padding)
+            let table = InfoTable(rows: [[.string(pad), .string(text), .integer(7)]])
+            var buffer = ByteBuffer()
+            try table.encode(into: &buffer)
+            let bytes = Array(buffer.readableBytesView)
+            let expectedTail: [UInt8] = [0x00, UInt8(count)] + Array(text.utf8) + [0x16, 0, 0, 0, 7, 0x00]
+            #expect(Array(bytes.suffix(expectedTail.count)) == expectedTail)
+            var readBack = buffer
+            #expect(try InfoTable.decode(from: &readBack) == table)
+        }
+    }
+
+    @Test
+    func encode_nonASCIIShortStrings_writeTheirUTF8() throws {
+        for text in ["é", "Temp°", "日本", "a\u{0}b"] {
+            var buffer = ByteBuffer()
+            try Primitive.string(text).encode(into: &buffer)
+            #expect(Array(buffer.readableBytesView) == [0x00, UInt8(text.utf8.count)] + Array(text.utf8))
         }
     }
 

@@ -18,14 +18,18 @@ extension AlwaysOnMessage {
     }
 
     private init(decoding buffer: ByteBuffer, limits: WireLimits, cache: inout WireStringCache?) throws(WireError) {
-        let result: Result<(AlwaysOnMessage, Int?), WireError> = buffer.withUnsafeReadableBytes { bytes in
+        // Outcome variables rather than a returned `Result`: the message is moved out, not copied.
+        var parsed: (AlwaysOnMessage, Int?)? = nil
+        var failure: WireError? = nil
+        buffer.withUnsafeReadableBytes { bytes in
             do throws(WireError) {
-                return .success(try AlwaysOnMessage.parse(bytes, limits: limits, cache: &cache))
+                parsed = try AlwaysOnMessage.parse(bytes, limits: limits, cache: &cache)
             } catch {
-                return .failure(error)
+                failure = error
             }
         }
-        var (message, chunkDataOffset) = try result.get()
+        if let failure { throw failure }
+        var (message, chunkDataOffset) = parsed.take()!
         if let chunkDataOffset, case .chunk(var chunk) = message.body {
             chunk.data = buffer.getSlice(
                 at: buffer.readerIndex + chunkDataOffset,

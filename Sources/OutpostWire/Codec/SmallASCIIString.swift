@@ -67,6 +67,16 @@ enum SmallASCIIString {
         (low | high) & 0x8080_8080_8080_8080 == 0
     }
 
+    /// The UTF-8 bytes of `text` as two little-endian words, if it is a small ASCII string of `count`
+    /// bytes; `nil` for anything else (longer, non-ASCII or bridged). Only call when ``isAvailable``.
+    @inline(__always)
+    static func words(of text: String, count: Int) -> (UInt64, UInt64)? {
+        guard count <= maxCount else { return nil }
+        let (low, high) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+        guard high &>> 56 == 0xE0 | UInt64(count) else { return nil }
+        return (low, high & 0x00FF_FFFF_FFFF_FFFF)
+    }
+
     /// The string of `count` (1...15) ASCII bytes held in `low` and `high`. Only call when
     /// ``isAvailable`` is true and the bytes are ASCII.
     @inline(__always)

@@ -11,6 +11,8 @@ protocol WireSink: ~Copyable {
     /// The UTF-8 bytes of `text`, whose length the caller has already measured as `count`.
     mutating func utf8(_ text: String, count: Int)
     mutating func bytes(_ bytes: UnsafeRawBufferPointer)
+    /// `count` (at most 15) bytes held in two little-endian words (see ``SmallASCIIString``).
+    mutating func smallString(low: UInt64, high: UInt64, count: Int)
 }
 
 extension WireSink where Self: ~Copyable {
@@ -89,6 +91,21 @@ struct RawSink: WireSink {
                 index += 1
             }
             precondition(index == count)
+        }
+    }
+
+    @inline(__always) mutating func smallString(low: UInt64, high: UInt64, count: Int) {
+        guard let start = reserve(count) else { return }
+        if start &+ 16 <= limit {
+            // Two stores; the bytes past `count` are overwritten by whatever comes next or lie beyond
+            // the end the caller commits.
+            base.storeBytes(of: low.littleEndian, toByteOffset: start, as: UInt64.self)
+            base.storeBytes(of: high.littleEndian, toByteOffset: start &+ 8, as: UInt64.self)
+            return
+        }
+        for index in 0..<count {
+            let word = index < 8 ? low : high
+            base.storeBytes(of: UInt8(truncatingIfNeeded: word &>> (UInt64(index & 7) &* 8)), toByteOffset: start &+ index, as: UInt8.self)
         }
     }
 

@@ -10,6 +10,8 @@ struct WireWriter<Sink: WireSink>: ~Copyable {
     private var stringOrdinal = 0
     private var flagOrdinal = 0
     private var nextLongForm = 0
+    /// Whether short ASCII strings may be copied as two words (see ``SmallASCIIString``).
+    private let composesSmallStrings = SmallASCIIString.isAvailable
 
     init(sink: consuming Sink, spelling: WireSpelling?) {
         self.sink = sink
@@ -21,6 +23,11 @@ struct WireWriter<Sink: WireSink>: ~Copyable {
     mutating func string(_ text: String, _ field: StaticString) throws(WireError) {
         if spelling != nil { return try spelledString(text, field) }
         let count = text.utf8.count
+        if composesSmallStrings, let (low, high) = SmallASCIIString.words(of: text, count: count) {
+            sink.byte(UInt8(truncatingIfNeeded: count))
+            sink.smallString(low: low, high: high, count: count)
+            return
+        }
         if count < 0x80 {
             sink.byte(UInt8(truncatingIfNeeded: count))
         } else {
