@@ -53,6 +53,11 @@ extension Outpost {
                 throw CLIError(error.description)
             }
             let loaded = EMSConfig.load(bytes)
+            // The config may hold secrets (sealed or not): say so when others can read it.
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: config))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                FileHandle.standardError.write(Data(
+                    "outpost ems: warning: config file \(config) is accessible by group or others (mode \(String(mode, radix: 8))); restrict it with chmod 600 \(config)\n".utf8))
+            }
             for finding in loaded.findings where finding.severity >= .warning {
                 FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
             }
