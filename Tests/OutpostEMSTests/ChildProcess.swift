@@ -143,7 +143,16 @@ final class ChildProcess: @unchecked Sendable {
         await line { $0.hasPrefix(prefix) }
     }
 
+    /// SIGTERM, then SIGKILL if the process is still running after five seconds: a graceful shutdown
+    /// that hangs must not leave the process behind once the test is over.
     func terminate() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            FileHandle.standardError.write(Data("outpost \(process.arguments?.first ?? "") ignored SIGTERM for 5 s; killing it\n".utf8))
+            kill(process.processIdentifier, SIGKILL)
+        }
     }
 }
