@@ -5,9 +5,15 @@ import OutpostLua
 
 /// `tw_ems.*` and `server.*` for the scripts: requests to the EMS with the `rap_*` connection. Runs on
 /// the calling state's own thread and blocks it until the answer (or `rap_timeout`), like the original's
-/// synchronous calls; never on Swift's cooperative pool.
+/// synchronous calls; never on Swift's cooperative pool. `tw_http.*` goes through ``ScriptHTTPClient``.
 struct EMSBridge: LuaHostBridge {
     let client: EMSClient
+    /// `tw_http.*` requests to other servers.
+    let http: ScriptHTTPClient
+
+    func httpRequest(_ request: LuaHTTPRequest) -> LuaHTTPResponse {
+        http.perform(request)
+    }
 
     func emsRequest(_ request: LuaHostRequest) -> LuaHostResponse {
         let method: HTTPMethod

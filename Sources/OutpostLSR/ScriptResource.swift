@@ -96,7 +96,7 @@ public final class ScriptResource: Service, Sendable {
     private func loadThings() async -> [(LuaThing, LuaScriptResourceConfig.Script)] {
         let options = LuaRuntime.Options(
             limits: settings.limits, scriptsDirectory: settings.scriptsDirectory, sandbox: true, logger: logger,
-            bridge: EMSBridge(client: client))
+            bridge: EMSBridge(client: client, http: ScriptHTTPClient(timeout: client.connection.timeout)))
         var things: [(LuaThing, LuaScriptResourceConfig.Script)] = []
         for script in settings.config.things {
             do {

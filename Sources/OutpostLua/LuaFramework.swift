@@ -3,7 +3,8 @@
 /// `me:setProperty`/`me:getProperty`, the per-thing scan with its push rules, and the API names of §4.8.
 ///
 /// `server.*` and `tw_ems.*` reach the EMS through the state's ``LuaHostBridge`` (503 without one);
-/// `tw_http`, `tw_script` and the script/http handlers exist and answer 503 with a message.
+/// `tw_http.get/post/put/delete` reach any HTTP(S) server through the same bridge; `tw_script` and the
+/// script/http handlers exist and answer 503 with a message.
 enum LuaFramework {
     static let source = #"""
 local natives = ...
@@ -344,8 +345,58 @@ server.setProperty = function(property, data, thingName)
   return serverCall("PUT", thingPath(thingName) .. "/Properties/" .. tw_utils.uri_encode(property), body)
 end
 thingworx.server, tw_server = server, server
+-- tw_http: requests to any HTTP(S) server through the host bridge. A host written "https://name" uses
+-- TLS with the system's trust store; a bare host or "http://name" uses plain HTTP.
 tw_http = { callbacks = {} }
-for _, name in ipairs({ "get", "post", "put", "delete" }) do tw_http[name] = function() return UNAVAILABLE, 503, {} end end
+local function splitHost(host)
+  if type(host) ~= "string" then error("tw_http: the host must be a string", 3) end
+  local scheme, rest = host:match("^(%a+)://(.*)$")
+  if scheme then
+    scheme = scheme:lower()
+    if scheme ~= "http" and scheme ~= "https" then error("tw_http: unsupported scheme '" .. scheme .. "' (use http:// or https://)", 3) end
+    return scheme, (rest:gsub("/+$", ""))
+  end
+  return "http", host
+end
+local function withQuery(path, query)
+  path = tostring(path or "/")
+  if type(query) == "table" and next(query) ~= nil then
+    local parts = {}
+    for key, value in pairs(query) do
+      parts[#parts + 1] = tw_utils.uri_encode(tostring(key)) .. "=" .. tw_utils.uri_encode(tostring(value))
+    end
+    table.sort(parts)
+    path = path .. (path:find("?", 1, true) and "&" or "?") .. table.concat(parts, "&")
+  elseif type(query) == "string" and query ~= "" then
+    path = path .. (path:find("?", 1, true) and "&" or "?") .. query
+  end
+  return path
+end
+local function httpCall(method, host, port, path, data, headers)
+  local scheme, name = splitHost(host)
+  local sent = {}
+  if type(headers) == "table" then for k, v in pairs(headers) do sent[tostring(k)] = tostring(v) end end
+  local body = nil
+  if type(data) == "table" then
+    local parts = {}
+    for key, value in pairs(data) do
+      parts[#parts + 1] = tw_utils.uri_encode(tostring(key)) .. "=" .. tw_utils.uri_encode(tostring(value))
+    end
+    table.sort(parts)
+    body = table.concat(parts, "&")
+    local typed = false
+    for k in pairs(sent) do if k:lower() == "content-type" then typed = true end end
+    if not typed then sent["Content-Type"] = "application/x-www-form-urlencoded" end
+  elseif data ~= nil then
+    body = tostring(data)
+  end
+  local code, text, respHeaders = natives.http(method, scheme, name, port, path, body, sent)
+  return text, code, respHeaders
+end
+tw_http.get = function(host, port, path, headers, query) return httpCall("GET", host, port, withQuery(path, query), nil, headers) end
+tw_http.delete = function(host, port, path, headers, query) return httpCall("DELETE", host, port, withQuery(path, query), nil, headers) end
+tw_http.post = function(host, port, path, data, headers) return httpCall("POST", host, port, path, data, headers) end
+tw_http.put = function(host, port, path, data, headers) return httpCall("PUT", host, port, path, data, headers) end
 tw_http.registerCallback = function(path, functionName) tw_http.callbacks[path] = functionName; return true end
 ps_http = tw_http
 tw_dir = {}

@@ -36,4 +36,15 @@ public struct LuaHostResponse: Sendable, Equatable {
 /// synchronous too); it must never block Swift's cooperative pool, and must bound the wait itself.
 public protocol LuaHostBridge: Sendable {
     func emsRequest(_ request: LuaHostRequest) -> LuaHostResponse
+
+    /// `tw_http.*`: a request to any HTTP(S) server the script names. Same threading rules as
+    /// ``emsRequest(_:)``; the implementation bounds the wait and answers 504 when it runs out.
+    func httpRequest(_ request: LuaHTTPRequest) -> LuaHTTPResponse
+}
+
+extension LuaHostBridge {
+    /// Bridges that only reach the EMS (test doubles) answer `tw_http` with 503.
+    public func httpRequest(_ request: LuaHTTPRequest) -> LuaHTTPResponse {
+        LuaHTTPResponse(code: 503, body: "not available: this runtime has no HTTP client for tw_http")
+    }
 }

@@ -55,6 +55,7 @@ extension LuaState {
             ("base64Decode", LuaNatives.base64Decode),
             ("callerLine", LuaNatives.callerLine),
             ("host", LuaNatives.host),
+            ("http", LuaNatives.http),
         ]
         lua_createtable(L, 0, Int32(natives.count))
         for (name, function) in natives {
