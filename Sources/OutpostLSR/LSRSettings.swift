@@ -46,6 +46,10 @@ public struct LSRSettings: Sendable {
     public var config: LuaScriptResourceConfig
     /// Directory `require "templates.<name>"` resolves in.
     public var scriptsDirectory: String
+    /// `data_directory` resolved against the config file's directory: where `tw_dir.*` may write; nil: nowhere.
+    public var dataDirectory: String?
+    /// `http_timeout`, else `rap_timeout`: how long one `tw_http.*` request may take.
+    public var httpTimeout: Duration
     public var limits: LuaLimits
     /// First and largest delay between registration attempts after a failure.
     public var retryInitial: Duration
@@ -66,6 +70,11 @@ public struct LSRSettings: Sendable {
         retryMaximum = .seconds(30)
         scriptsDirectory = Self.scriptsDirectory(config: config, configPath: configPath)
         ems = try Self.emsConnection(config.rap, resolver: resolver, notes: &notes)
+        httpTimeout = config.httpTimeout.map { .milliseconds($0) } ?? ems.timeout
+        if let configured = config.dataDirectory, !configured.isEmpty {
+            let base = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+            dataDirectory = configured.hasPrefix("/") ? configured : base.appendingPathComponent(configured).standardizedFileURL.path
+        }
         listener = try Self.listener(config.scriptResource, resolver: resolver, notes: &notes)
         if config.scriptResource.authenticate {
             callbackUser = config.scriptResource.userID

@@ -96,7 +96,8 @@ public final class ScriptResource: Service, Sendable {
     private func loadThings() async -> [(LuaThing, LuaScriptResourceConfig.Script)] {
         let options = LuaRuntime.Options(
             limits: settings.limits, scriptsDirectory: settings.scriptsDirectory, sandbox: true, logger: logger,
-            bridge: EMSBridge(client: client, http: ScriptHTTPClient(timeout: client.connection.timeout)))
+            bridge: EMSBridge(client: client, http: ScriptHTTPClient(timeout: settings.httpTimeout)),
+            dataDirectory: settings.dataDirectory)
         var things: [(LuaThing, LuaScriptResourceConfig.Script)] = []
         for script in settings.config.things {
             do {

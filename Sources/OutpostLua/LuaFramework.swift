@@ -399,12 +399,19 @@ tw_http.post = function(host, port, path, data, headers) return httpCall("POST",
 tw_http.put = function(host, port, path, data, headers) return httpCall("PUT", host, port, path, data, headers) end
 tw_http.registerCallback = function(path, functionName) tw_http.callbacks[path] = functionName; return true end
 ps_http = tw_http
+-- tw_dir: file functions confined to the data directory (read-write) and the scripts directory
+-- (read-only); paths with '..' or leading outside them answer nil, message.
 tw_dir = {}
-for _, name in ipairs({ "pwd", "listFiles", "listSubdirs", "getFileInfo", "fileChanged", "directoryFilesChanged",
-  "directorySubdirsChanged", "compressFiles", "compressDir", "compressFile", "decompress", "calculateMD5", "fixPath",
-  "unixPath", "move", "copy", "mkdir", "remove", "exists", "isDir", "isFile", "waitForFile", "dwell", "chmod" }) do
+for _, name in ipairs({ "fileChanged", "directoryFilesChanged", "directorySubdirsChanged", "compressFiles",
+  "compressDir", "compressFile", "decompress", "waitForFile", "dwell", "chmod" }) do
   tw_dir[name] = function() return nil, "tw_dir." .. name .. " is not available in the sandbox" end
 end
+for _, name in ipairs({ "pwd", "listFiles", "listSubdirs", "getFileInfo", "calculateMD5", "move", "copy", "mkdir",
+  "remove", "exists", "isDir", "isFile" }) do
+  tw_dir[name] = function(...) return natives.dir(name, ...) end
+end
+tw_dir.unixPath = function(path) return (tostring(path):gsub("\\", "/")) end
+tw_dir.fixPath = tw_dir.unixPath
 ps_dir = tw_dir
 tw_script = {}
 for _, name in ipairs({ "addScript", "removeScript", "updateScript", "getScriptList", "getStatus", "getResult",

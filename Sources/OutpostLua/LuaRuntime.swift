@@ -15,11 +15,14 @@ public final class LuaRuntime: Sendable {
         public var logger: Logger
         /// Where `tw_ems.*` and `server.*` requests go; nil: they answer 503.
         public var bridge: (any LuaHostBridge)?
+        /// The only directory `tw_dir.*` may write in (it may also read `scriptsDirectory`); nil: none.
+        public var dataDirectory: String?
 
         public init(
             limits: LuaLimits = .default, scriptsDirectory: String? = nil, sandbox: Bool = true, logger: Logger,
-            bridge: (any LuaHostBridge)? = nil
+            bridge: (any LuaHostBridge)? = nil, dataDirectory: String? = nil
         ) {
+            self.dataDirectory = dataDirectory
             self.limits = limits
             self.scriptsDirectory = scriptsDirectory
             self.sandbox = sandbox
@@ -46,6 +49,7 @@ public final class LuaRuntime: Sendable {
             let state = try LuaState(limits: options.limits, logger: options.logger,
                                      scriptsDirectory: options.scriptsDirectory, sandbox: options.sandbox)
             state.bridge = options.bridge
+            state.fileSandbox = LuaFileSandbox(dataDirectory: options.dataDirectory, scriptsDirectory: options.scriptsDirectory)
             box.state = state
         }
     }

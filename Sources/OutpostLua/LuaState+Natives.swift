@@ -56,6 +56,7 @@ extension LuaState {
             ("callerLine", LuaNatives.callerLine),
             ("host", LuaNatives.host),
             ("http", LuaNatives.http),
+            ("dir", LuaNatives.dir),
         ]
         lua_createtable(L, 0, Int32(natives.count))
         for (name, function) in natives {

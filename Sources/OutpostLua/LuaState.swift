@@ -18,6 +18,8 @@ public final class LuaState {
     var storage: [String: LuaValue] = [:]
     /// Where `tw_ems.*` and `server.*` requests go (set by the runtime before any script runs).
     public var bridge: (any LuaHostBridge)?
+    /// Where `tw_dir.*` may read and write (set by the runtime before any script runs).
+    var fileSandbox = LuaFileSandbox()
 
     /// Creates a state with the standard libraries, then the prelude: sandbox (when `sandbox` is true),
     /// Lua 5.1 compatibility shims and the Lua-side API of the script resource.

@@ -21,6 +21,15 @@ import Testing
 
         """
 
+    @Test func dataDirectoryResolvesBesideTheConfig_andHTTPTimeoutDefaultsToRAPTimeout() async throws {
+        let defaults = try await Self.settings(Self.plain + "scripts.rap_timeout = 7000\n")
+        #expect(defaults.dataDirectory == nil)
+        #expect(defaults.httpTimeout == defaults.ems.timeout)
+        let set = try await Self.settings(Self.plain + "scripts.data_directory = \"state/files\"\nscripts.http_timeout = 1500\n")
+        #expect(set.dataDirectory == "/tmp/outpost-lsr-settings/state/files")
+        #expect(set.httpTimeout == .milliseconds(1500))
+    }
+
     @Test func validationWithoutACertificateFileIsRefusedNamingTheKey() async throws {
         let lua = Self.plain.replacingOccurrences(of: "scripts.rap_ssl = false", with: "scripts.rap_ssl, scripts.rap_validate = true, true")
         do {

@@ -98,6 +98,9 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
     public var httpTimeout: Int64?
     /// `script_directory` override (COULD in the spec); nil: the default scripts directory.
     public var scriptDirectory: String?
+    /// `data_directory` (an Outpost addition): the only directory `tw_dir.*` may write in, relative to
+    /// the config file; nil: scripts can read the scripts directory but write nowhere.
+    public var dataDirectory: String?
     public var scripts: [Script] = []
     /// Every scalar `scripts.<key>` as written: the base of each script's `p_data`.
     public var scalarGlobals: [(key: String, value: LuaScriptResourceDocument.Value)] = []
@@ -109,7 +112,7 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
     public static func == (lhs: LuaScriptResourceConfig, rhs: LuaScriptResourceConfig) -> Bool {
         lhs.logging == rhs.logging && lhs.fipsEnabled == rhs.fipsEnabled && lhs.rap == rhs.rap
             && lhs.scriptResource == rhs.scriptResource && lhs.httpTimeout == rhs.httpTimeout
-            && lhs.scriptDirectory == rhs.scriptDirectory && lhs.scripts == rhs.scripts
+            && lhs.scriptDirectory == rhs.scriptDirectory && lhs.dataDirectory == rhs.dataDirectory && lhs.scripts == rhs.scripts
             && lhs.scalarGlobals.map(\.key) == rhs.scalarGlobals.map(\.key)
             && lhs.scalarGlobals.map(\.value) == rhs.scalarGlobals.map(\.value)
     }
@@ -124,7 +127,7 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
         "script_resource_certificate", "script_resource_private_key", "script_resource_passphrase",
         "script_resource_use_default_certificate", "script_resource_authenticate", "script_resource_userid",
         "script_resource_password", "max_clients", "http_timeout",
-        "script_directory", "script_library_path", "script_lib_path", "script_clib_path",
+        "script_directory", "data_directory", "script_library_path", "script_lib_path", "script_clib_path",
     ]
 
     /// The keys of a script or thing entry §4.3 knows; any other key is passed to the template.

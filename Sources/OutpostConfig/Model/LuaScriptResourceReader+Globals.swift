@@ -72,6 +72,7 @@ extension LuaScriptResourceReader {
         case "max_clients": config.scriptResource.maxClients = integer(key, value, p, 1...10_000).map { Int($0) } ?? config.scriptResource.maxClients
         case "http_timeout": config.httpTimeout = integer(key, value, p, Self.positive, unit: "milliseconds")
         case "script_directory": config.scriptDirectory = string(key, value, p)
+        case "data_directory": config.dataDirectory = string(key, value, p)
         case "script_library_path", "script_lib_path", "script_clib_path":
             _ = string(key, value, p)
             add(.note, .notYetUsed, key, "accepted, not used: Outpost loads modules only from the scripts directory", p)
