@@ -52,6 +52,7 @@ public final class ThingRunner: Sendable {
     /// original does at shutdown: `p_data.run` turns false for the template, then ``run()`` de-registers.
     public func stop() async {
         stopping.withLockedValue { $0 = true }
+        thing.interruptSleeps()
         _ = try? await thing.withState { state throws(LuaError) in
             try state.execute("if thingworx.framework.p_data then thingworx.framework.p_data.run = false end", chunkName: "=shutdown")
         }

@@ -121,8 +121,10 @@ tw_utils.EMS_PROPS_VTQ_PATH = "/Thingworx/Things/%s/Services/UpdateSubscribedPro
 tw_utils.currentTime = natives.nowMillis
 tw_utils.psleep = function(ms)
   if tonumber(ms) == nil then error("The 'psleep' command requires delay setting in milliseconds.", 2) end
-  natives.sleep(tonumber(ms))
+  -- true when cut short because the thing is stopping
+  local interrupted = natives.sleep(tonumber(ms))
   if tonumber(ms) > 10 then collectgarbage("step") end
+  return interrupted
 end
 tw_utils.host_os = function() return "linux" end
 tw_utils.isWindows = function() return false end

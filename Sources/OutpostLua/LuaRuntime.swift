@@ -39,17 +39,29 @@ public final class LuaRuntime: Sendable {
     private let worker: LuaWorkerThread
     private let box = StateBox()
     public let name: String
+    private let sleepSignal = LuaSleepSignal()
+
+    /// Ends any `tw_utils.psleep` now and makes later ones return at once: called from any thread when
+    /// the thing is stopping, before queueing work that would otherwise wait behind the sleep.
+    public func interruptSleeps() {
+        sleepSignal.stop()
+    }
+
+    /// True while a script is inside `tw_utils.psleep` (for monitoring and tests).
+    public var isSleeping: Bool { sleepSignal.isSleeping }
 
     /// Starts the thread and creates the state (standard libraries, sandbox, shims, framework) on it.
     public init(name: String = "lua", options: Options) async throws(LuaError) {
         self.name = name
         worker = LuaWorkerThread(name: "outpost-lua-\(name)")
         let box = self.box
+        let sleepSignal = self.sleepSignal
         try await run { () throws(LuaError) in
             let state = try LuaState(limits: options.limits, logger: options.logger,
                                      scriptsDirectory: options.scriptsDirectory, sandbox: options.sandbox)
             state.bridge = options.bridge
             state.fileSandbox = LuaFileSandbox(dataDirectory: options.dataDirectory, scriptsDirectory: options.scriptsDirectory)
+            state.sleepSignal = sleepSignal
             box.state = state
         }
     }
@@ -62,6 +74,7 @@ public final class LuaRuntime: Sendable {
     /// Closes the state and ends the thread; later calls throw ``LuaError`` `.closed`.
     public func shutdown() {
         let box = self.box
+        sleepSignal.stop()
         worker.stop { box.state = nil }
     }
 

@@ -144,8 +144,7 @@ enum LuaNatives {
             guard let milliseconds = try state.arguments().first?.doubleValue, milliseconds >= 0 else {
                 throw LuaError.conversion("The 'psleep' command requires delay setting in milliseconds.")
             }
-            usleep(useconds_t(min(milliseconds, 60_000) * 1000))
-            return []
+            return [.boolean(state.sleepSignal.sleep(milliseconds: min(milliseconds, 60_000)))]
         }
     }
 

@@ -20,6 +20,8 @@ public final class LuaState {
     public var bridge: (any LuaHostBridge)?
     /// Where `tw_dir.*` may read and write (set by the runtime before any script runs).
     var fileSandbox = LuaFileSandbox()
+    /// Wakes `tw_utils.psleep` at shutdown (the runtime's, shared with other threads).
+    var sleepSignal = LuaSleepSignal()
 
     /// Creates a state with the standard libraries, then the prelude: sandbox (when `sandbox` is true),
     /// Lua 5.1 compatibility shims and the Lua-side API of the script resource.

@@ -62,6 +62,11 @@ public final class LuaThing: Sendable {
         self.runtime = runtime
     }
 
+    /// Wakes a `tw_utils.psleep` in progress and makes later ones return at once (shutdown).
+    public func interruptSleeps() {
+        runtime.interruptSleeps()
+    }
+
     /// Stops the thing's thread and closes its state.
     public func shutdown() {
         runtime.shutdown()
