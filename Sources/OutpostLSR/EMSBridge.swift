@@ -10,6 +10,12 @@ struct EMSBridge: LuaHostBridge {
     let client: EMSClient
     /// `tw_http.*` requests to other servers.
     let http: ScriptHTTPClient
+    /// `tw_script.getScriptList`/`getStatus`.
+    let board: ScriptStatusBoard
+
+    func scriptStatuses() -> [LuaScriptStatus] {
+        board.all
+    }
 
     func httpRequest(_ request: LuaHTTPRequest) -> LuaHTTPResponse {
         http.perform(request)

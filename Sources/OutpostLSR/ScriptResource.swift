@@ -19,6 +19,7 @@ public final class ScriptResource: Service, Sendable {
     private let health: EMSLinkHealth
     private let refresh = SubscriptionRefresh()
     private let loaded = NIOLockedValueBox<[LuaThing]>([])
+    private let board = ScriptStatusBoard()
     private let listening = NIOLockedValueBox<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: String?)>((nil, [], nil))
 
     public init(settings: LSRSettings, logger: Logger) {
@@ -78,12 +79,17 @@ public final class ScriptResource: Service, Sendable {
                     for (thing, script) in things {
                         let runner = self.runner(thing, script: script, port: address.port ?? settings.listener.port)
                         runners.withLockedValue { $0.append(runner) }
-                        group.addTask { await runner.run() }
+                        let board = self.board
+                        group.addTask {
+                            await runner.run()
+                            board.set(script.name, "stopped")
+                        }
                     }
                     try await group.waitForAll()
                 }
             } onGracefulShutdown: {
                 let current = runners.withLockedValue { $0 }
+                self.board.move(from: "running", to: "stopping")
                 Task { for runner in current { await runner.stop() } }
             }
         } catch {
@@ -96,15 +102,18 @@ public final class ScriptResource: Service, Sendable {
     private func loadThings() async -> [(LuaThing, LuaScriptResourceConfig.Script)] {
         let options = LuaRuntime.Options(
             limits: settings.limits, scriptsDirectory: settings.scriptsDirectory, sandbox: true, logger: logger,
-            bridge: EMSBridge(client: client, http: ScriptHTTPClient(timeout: settings.httpTimeout)),
+            bridge: EMSBridge(client: client, http: ScriptHTTPClient(timeout: settings.httpTimeout), board: board),
             dataDirectory: settings.dataDirectory)
         var things: [(LuaThing, LuaScriptResourceConfig.Script)] = []
+        for script in settings.config.scripts { board.set(script.name, script.isThing ? "loading" : "not run") }
         for script in settings.config.things {
             do {
                 let thing = try await LuaThing.load(script, config: settings.config, options: options)
                 things.append((thing, script))
+                board.set(script.name, "running")
                 logger.info("thing \(script.name) started from template \(script.template ?? "?") (\(thing.properties.count) properties, \(thing.services.count) services, \(thing.tasks.count) tasks)")
             } catch {
+                board.set(script.name, "failed")
                 logger.error("thing \(script.name) could not start: \(error.message) (the other things keep running)")
             }
         }

@@ -3,8 +3,8 @@
 /// `me:setProperty`/`me:getProperty`, the per-thing scan with its push rules, and the API names of §4.8.
 ///
 /// `server.*` and `tw_ems.*` reach the EMS through the state's ``LuaHostBridge`` (503 without one);
-/// `tw_http.get/post/put/delete` reach any HTTP(S) server through the same bridge; `tw_script` and the
-/// script/http handlers exist and answer 503 with a message.
+/// `tw_http.get/post/put/delete` reach any HTTP(S) server and `tw_script.getScriptList/getStatus` list the
+/// resource's scripts through the same bridge; the script/http handlers exist and answer 503 with a message.
 enum LuaFramework {
     static let source = #"""
 local natives = ...
@@ -267,7 +267,6 @@ page = {
 }
 
 -- Requests to the EMS (tw_ems, server.*) go through the host bridge; without one they answer 503.
-local UNAVAILABLE = "not available: this runtime is not connected to an EMS yet"
 local function encodeBody(data)
   if data == nil then return nil end
   if type(data) == "table" then
@@ -415,11 +414,25 @@ end
 tw_dir.unixPath = function(path) return (tostring(path):gsub("\\", "/")) end
 tw_dir.fixPath = tw_dir.unixPath
 ps_dir = tw_dir
+-- tw_script: the resource's scripts are fixed by config.lua; listing and status are answered, the rest
+-- answer nil, "not supported: …".
 tw_script = {}
-for _, name in ipairs({ "addScript", "removeScript", "updateScript", "getScriptList", "getStatus", "getResult",
-  "getFilename", "getProperties", "getProperty", "setProperties", "executeCallback", "cleanupFinishedScripts",
-  "loadScriptFromFile" }) do
-  tw_script[name] = function() return 503, UNAVAILABLE end
+for _, name in ipairs({ "addScript", "removeScript", "updateScript", "getResult", "getFilename", "getProperties",
+  "getProperty", "setProperties", "executeCallback", "cleanupFinishedScripts", "loadScriptFromFile" }) do
+  tw_script[name] = function()
+    return nil, "not supported: tw_script." .. name .. " (Outpost runs the scripts configured in config.lua; change them there)"
+  end
+end
+tw_script.getScriptList = function()
+  local names = {}
+  for _, entry in ipairs(natives.scripts()) do names[#names + 1] = entry.name end
+  return names
+end
+tw_script.getStatus = function(name)
+  for _, entry in ipairs(natives.scripts()) do
+    if entry.name == name then return entry.status end
+  end
+  return nil, "no script named '" .. tostring(name) .. "'"
 end
 ps_script = tw_script
 -- One state runs on one thread, so the script's mutex has nothing to exclude.

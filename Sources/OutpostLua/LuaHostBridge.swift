@@ -40,6 +40,9 @@ public protocol LuaHostBridge: Sendable {
     /// `tw_http.*`: a request to any HTTP(S) server the script names. Same threading rules as
     /// ``emsRequest(_:)``; the implementation bounds the wait and answers 504 when it runs out.
     func httpRequest(_ request: LuaHTTPRequest) -> LuaHTTPResponse
+
+    /// `tw_script.getScriptList`/`getStatus`: the scripts of the resource and their state, by name.
+    func scriptStatuses() -> [LuaScriptStatus]
 }
 
 extension LuaHostBridge {
@@ -47,4 +50,7 @@ extension LuaHostBridge {
     public func httpRequest(_ request: LuaHTTPRequest) -> LuaHTTPResponse {
         LuaHTTPResponse(code: 503, body: "not available: this runtime has no HTTP client for tw_http")
     }
+
+    /// Bridges outside a script resource know no scripts.
+    public func scriptStatuses() -> [LuaScriptStatus] { [] }
 }

@@ -57,6 +57,7 @@ extension LuaState {
             ("host", LuaNatives.host),
             ("http", LuaNatives.http),
             ("dir", LuaNatives.dir),
+            ("scripts", LuaNatives.scripts),
         ]
         lua_createtable(L, 0, Int32(natives.count))
         for (name, function) in natives {
