@@ -67,6 +67,21 @@ import Testing
         lua.shutdown()
     }
 
+    /// The EMS's own certificate is self-signed: https:// must refuse it (verification against the
+    /// system trust store cannot be switched off by a script).
+    @Test func httpsRefusesAnUntrustedCertificate() async throws {
+        let world = try LSRWorld()
+        let ems = try await world.startEMS(port: try freePort(), platform: nil, ownCertificate: true)
+        defer { ems.process.terminate() }
+        let lua = try await Self.runtime()
+        let results = try await lua.execute("local body, code = tw_http.get('https://127.0.0.1', \(ems.port), '/'); return code, body")
+        #expect(results.first == .integer(503), "\(results)")
+        let message = results.last?.stringValue ?? ""
+        #expect(message.contains("request to https://127.0.0.1:\(ems.port) failed"), "\(message)")
+        #expect(message.lowercased().contains("certificate") || message.lowercased().contains("handshake"), "\(message)")
+        lua.shutdown()
+    }
+
     @Test func badArgumentsRaiseClearErrors() async throws {
         let lua = try await Self.runtime()
         await #expect(throws: LuaError.self) { try await lua.execute("tw_http.get('127.0.0.1', 0, '/')") }
