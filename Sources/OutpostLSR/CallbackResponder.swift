@@ -37,6 +37,9 @@ struct CallbackResponder: HTTPResponder {
             throw error
         }
         let segments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if segments.count >= 2, segments[0] == "scripts", segments[1] != "Thingworx" {
+            return try await scriptCallback(request, script: segments[1], path: Array(segments.dropFirst(2)))
+        }
         guard segments.count >= 3, Array(segments.prefix(3)) == Self.prefix else {
             throw CallbackError(.notFound, "Path not found: \(request.uri.path.prefix(200))")
         }
@@ -159,6 +162,28 @@ struct CallbackResponder: HTTPResponder {
         }
         guard let body = result.body else { return Response(status: .ok, headers: [.contentType: "text/plain"]) }
         return Self.json(body)
+    }
+
+    // MARK: Script callbacks
+
+    /// `/scripts/{script}/{path…}` → the script's `tw_http.registerCallback` function.
+    private func scriptCallback(_ request: Request, script: String, path: [String]) async throws(CallbackError) -> Response {
+        guard let thing = things.thing(script) else { throw CallbackError(.notFound, "Script '\(script)' not found") }
+        let body = try await Self.body(request)
+        var headerTable: [String: String] = [:]
+        for field in request.headers where field.name != .authorization { headerTable[field.name.canonicalName] = field.value }
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        let result = await thing.httpCallback(
+            method: request.method.rawValue, path: path, headers: headerTable, query: query,
+            body: body.isEmpty ? nil : String(decoding: body, as: UTF8.self))
+        if result.code >= 500 { logger.error("callback /scripts/\(script)/\(path.joined(separator: "/")) failed: \(result.body.prefix(300))") }
+        var headers = HTTPFields()
+        for (name, value) in result.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        if headers[.contentType] == nil { headers[.contentType] = "text/plain" }
+        return Response(status: HTTPResponse.Status(code: result.code), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: result.body)))
     }
 
     // MARK: Helpers

@@ -399,6 +399,42 @@ tw_http.delete = function(host, port, path, headers, query) return httpCall("DEL
 tw_http.post = function(host, port, path, data, headers) return httpCall("POST", host, port, path, data, headers) end
 tw_http.put = function(host, port, path, data, headers) return httpCall("PUT", host, port, path, data, headers) end
 tw_http.registerCallback = function(path, functionName) tw_http.callbacks[path] = functionName; return true end
+-- /scripts/{script}/{path…}: the callback registered for the longest leading part of the path.
+framework.httpCallback = function(method, parts, headers, query, body)
+  local best, bestLength = nil, -1
+  for path, callback in pairs(tw_http.callbacks) do
+    local segments = {}
+    for segment in tostring(path):gmatch("[^/]+") do segments[#segments + 1] = segment end
+    local matches = #segments <= #parts
+    for i = 1, #segments do if segments[i] ~= parts[i] then matches = false; break end end
+    if matches and #segments > bestLength then best, bestLength = callback, #segments end
+  end
+  local shown = "/" .. table.concat(parts, "/")
+  if best == nil then return 404, "Path " .. shown .. " not found" end
+  -- A name is a global function, or one the template defined in its module("templates.…") table.
+  local f = type(best) == "function" and best or rawget(_G, best)
+  if type(f) ~= "function" then
+    for moduleName, m in pairs(package.loaded) do
+      if type(moduleName) == "string" and moduleName:sub(1, 10) == "templates." and type(m) == "table"
+        and type(rawget(m, best)) == "function" then f = rawget(m, best) end
+    end
+  end
+  if type(f) ~= "function" then return 500, "the callback '" .. tostring(best) .. "' for " .. shown .. " is not a global function" end
+  local data = {}
+  if type(body) == "string" and body ~= "" then
+    local ok, decoded = pcall(json.decode, body)
+    data.content = (ok and decoded ~= nil) and decoded or body
+  end
+  local results = table.pack(f(method, parts, headers, query, data))
+  local code, respHeaders, respBody = results[1], nil, results[2]
+  if results.n > 2 then respHeaders, respBody = results[2], results[3] end
+  respHeaders = type(respHeaders) == "table" and respHeaders or {}
+  if type(respBody) == "table" then
+    respBody = json.encode(respBody)
+    if respHeaders["Content-Type"] == nil then respHeaders["Content-Type"] = "application/json" end
+  end
+  return tonumber(code) or 500, respBody ~= nil and tostring(respBody) or "", respHeaders
+end
 ps_http = tw_http
 -- tw_dir: file functions confined to the data directory (read-write) and the scripts directory
 -- (read-only); paths with '..' or leading outside them answer nil, message.

@@ -51,3 +51,40 @@ import Testing
         lua.shutdown()
     }
 }
+
+/// `tw_http.registerCallback`: `/scripts/{script}/{path…}` reaches the registered global function.
+@Suite struct LuaHTTPCallbackTests {
+    static let template = """
+        module("templates.callbacks", thingworx.template.extend)
+        function answerItem(method, parts, headers, query, data)
+          return 200, { method = method, parts = table.concat(parts, ","), who = headers["X-Who"], q = query.q,
+            got = type(data.content) == "table" and data.content.v or data.content }
+        end
+        function answerRaw(method, parts) return 201, { ["X-Done"] = "yes" }, "raw:" .. #parts end
+        function broken() error("callback broke") end
+        tw_http.registerCallback("items", "answerItem")
+        tw_http.registerCallback("items/raw", "answerRaw")
+        tw_http.registerCallback("boom", "broken")
+        tw_http.registerCallback("ghost", "noSuchFunction")
+        """
+
+    @Test func registeredFunctionsAnswer_longestPathWins_errorsAreClear() async throws {
+        let directory = try LuaThingTests.scripts(["callbacks": Self.template])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let thing = try await LuaThing.load(name: "Cb01", template: "callbacks", pData: LuaTable(), options: LuaThingTests.options(directory))
+        defer { thing.shutdown() }
+        let item = await thing.httpCallback(method: "POST", path: ["items", "7"], headers: ["X-Who": "ems"], query: ["q": "1"], body: #"{"v":42}"#)
+        #expect(item.code == 200 && item.headers["Content-Type"] == "application/json", "\(item)")
+        let decoded = try JSONSerialization.jsonObject(with: Data(item.body.utf8)) as? [String: Any]
+        #expect(decoded?["method"] as? String == "POST" && decoded?["parts"] as? String == "items,7")
+        #expect(decoded?["who"] as? String == "ems" && decoded?["q"] as? String == "1" && decoded?["got"] as? Int == 42)
+        let raw = await thing.httpCallback(method: "GET", path: ["items", "raw", "x"], headers: [:], query: [:], body: "plain")
+        #expect(raw == LuaCallbackResponse(code: 201, headers: ["X-Done": "yes"], body: "raw:3"))
+        let missing = await thing.httpCallback(method: "GET", path: ["nothing", "here"], headers: [:], query: [:], body: nil)
+        #expect(missing == LuaCallbackResponse(code: 404, body: "Path /nothing/here not found"))
+        let boom = await thing.httpCallback(method: "GET", path: ["boom"], headers: [:], query: [:], body: nil)
+        #expect(boom.code == 500 && boom.body.contains("callback broke"))
+        let ghost = await thing.httpCallback(method: "GET", path: ["ghost"], headers: [:], query: [:], body: nil)
+        #expect(ghost.code == 500 && ghost.body.contains("'noSuchFunction' for /ghost is not a global function"))
+    }
+}
