@@ -13,7 +13,7 @@ public final class LuaRuntime: Sendable {
         /// Remove io, os.execute & co., debug, dofile/loadfile, bytecode loading (default true).
         public var sandbox: Bool
         public var logger: Logger
-        /// Where `tw_ems.*` and `server.*` requests go; nil: they answer 503.
+        /// Where `tw_ems.*`, `server.*` and `tw_http.*` requests go and `tw_script` finds its list; nil: they answer 503.
         public var bridge: (any LuaHostBridge)?
         /// The only directory `tw_dir.*` may write in (it may also read `scriptsDirectory`); nil: none.
         public var dataDirectory: String?
