@@ -89,6 +89,8 @@ let package = Package(
                 "OutpostConfig",
                 "OutpostWire",
                 .product(name: "Logging", package: "swift-log"),
+                // Insecure.MD5 for tw_dir.calculateMD5 (a change detector the original API promises).
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,57 +1,13 @@
-import Foundation
+import Crypto
 
-/// MD5 (RFC 1321) for `tw_dir.calculateMD5` and `getFileInfo(file, true)`: a change detector for
-/// files scripts compare, not a security function. Written here because the Lua target links no
-/// crypto library and Foundation on Linux has none.
+/// MD5 for `tw_dir.calculateMD5` and `getFileInfo(file, true)`: the original API's file change
+/// detector, not a security function, hence swift-crypto's `Insecure` namespace.
 enum MD5Digest {
-    private static let shifts: [UInt32] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ]
-    /// floor(|sin(i + 1)| · 2^32)
-    private static let constants: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296)) }
-
     /// Lower-case hex digest of `bytes`.
     static func hex(_ bytes: [UInt8]) -> String {
-        var message = bytes
-        let bitLength = UInt64(bytes.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for index in 0..<8 { message.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(index)))) }
-        var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
-        var words = [UInt32](repeating: 0, count: 16)
-        for chunk in stride(from: 0, to: message.count, by: 64) {
-            for index in 0..<16 {
-                let base = chunk + index * 4
-                words[index] = UInt32(message[base]) | UInt32(message[base + 1]) << 8 | UInt32(message[base + 2]) << 16 | UInt32(message[base + 3]) << 24
-            }
-            var a = a0, b = b0, c = c0, d = d0
-            for round in 0..<64 {
-                var f: UInt32
-                let g: Int
-                switch round {
-                case 0..<16: f = (b & c) | (~b & d); g = round
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * round + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * round + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * round) % 16
-                }
-                f = f &+ a &+ constants[round] &+ words[g]
-                a = d
-                d = c
-                c = b
-                b = b &+ (f << shifts[round] | f >> (32 - shifts[round]))
-            }
-            a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
-        }
-        var digest = ""
-        for word in [a0, b0, c0, d0] {
-            for index in 0..<4 {
-                let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt32(index)))
-                digest += (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
-        return digest
+        Insecure.MD5.hash(data: bytes).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 0x10 ? "0" + text : text
+        }.joined()
     }
 }

@@ -90,10 +90,14 @@ public final class PlatformServer: Service, Sendable {
                 }
                 group.addTask {
                     // Write the store when it changed, at most four times a second.
+                    // On shutdown the final write after the group ends saves what is left.
                     while !Task.isCancelledOrShuttingDown {
                         try? await Task.sleep(for: .milliseconds(250))
+                        if Task.isCancelledOrShuttingDown { break }
                         do {
                             try await NIOThreadPool.singleton.runIfActive { try store.persistIfDirty() }
+                        } catch is CancellationError {
+                            break
                         } catch {
                             logger.error("cannot save the thing store", metadata: ["outpost.error": "\(error)"])
                         }
@@ -112,7 +116,12 @@ public final class PlatformServer: Service, Sendable {
             self.shutdown()
         }
         } catch is StopServing {}
-        try? await NIOThreadPool.singleton.runIfActive { try store.persistIfDirty() }
+        do {
+            // Not `runIfActive`: the task may be cancelled by now, and the last values must still be saved.
+            try store.persistIfDirty()
+        } catch {
+            logger.error("cannot save the thing store", metadata: ["outpost.error": "\(error)"])
+        }
         logger.info("platform stopped")
     }
 

@@ -83,13 +83,12 @@ public final class ThingStore: Sendable {
     public func recordProperty(thing name: String, property: String, _ record: PropertyRecord) {
         let limit = historyLimit
         mutate { things in
-            var thing = things[name] ?? ThingRecord(name: name)
-            thing.properties[property] = record
-            var history = thing.history[property] ?? []
-            history.append(record)
-            if history.count > limit { history.removeFirst(history.count - limit) }
-            thing.history[property] = history
-            things[name] = thing
+            // Mutated in place: copying the record or its history out and back would copy the whole
+            // history for every value, which makes a replay of many queued values quadratic.
+            things[name, default: ThingRecord(name: name)].properties[property] = record
+            things[name, default: ThingRecord(name: name)].history[property, default: []].append(record)
+            let count = things[name]?.history[property]?.count ?? 0
+            if count > limit { things[name]?.history[property]?.removeFirst(count - limit) }
         }
     }
 

@@ -58,7 +58,8 @@ extension Outpost {
                 FileHandle.standardError.write(Data(
                     "outpost ems: warning: config file \(config) is accessible by group or others (mode \(String(mode, radix: 8))); restrict it with chmod 600 \(config)\n".utf8))
             }
-            for finding in loaded.findings where finding.severity >= .warning {
+            // Severity ranks error < warning < note: print errors and warnings, leave notes to `validate`.
+            for finding in loaded.findings where finding.severity <= .warning {
                 FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
             }
             guard let emsConfig = loaded.config, !loaded.hasErrors else {
