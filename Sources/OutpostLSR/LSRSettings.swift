@@ -65,7 +65,11 @@ public struct LSRSettings: Sendable {
     public init(config: LuaScriptResourceConfig, configPath: String, resolver: SecretResolver) throws(LSRSetupError) {
         self.config = config
         notes = []
-        limits = .default
+        let configured = config.limits
+        limits = LuaLimits(
+            instructionBudget: configured.instructions,
+            memoryCap: configured.memoryMegabytes.map { Int($0) << 20 },
+            timeout: configured.callTimeout.map { Double($0) / 1000 })
         retryInitial = .milliseconds(250)
         retryMaximum = .seconds(30)
         scriptsDirectory = Self.scriptsDirectory(config: config, configPath: configPath)

@@ -30,6 +30,20 @@ import Testing
         #expect(set.httpTimeout == .milliseconds(1500))
     }
 
+    @Test func luaLimitsComeFromConfigLua_zeroMeansNoneAndIsWarned() async throws {
+        let defaults = try await Self.settings(Self.plain)
+        #expect(defaults.limits == LuaLimits.default)
+        let set = try await Self.settings(
+            Self.plain + "scripts.lua_instruction_limit = 2000000\nscripts.lua_memory_limit_mb = \"8\"\nscripts.lua_call_timeout = 0\n")
+        #expect(set.limits.instructionBudget == 2_000_000)
+        #expect(set.limits.memoryCap == 8 << 20)
+        #expect(set.limits.timeout == nil)
+        let loaded = await LuaScriptResourceEvaluator.load(Array((Self.plain + "scripts.lua_call_timeout = 0\nscripts.lua_memory_limit_mb = 2000000\nscripts.lua_instruction_limit = 10\n").utf8))
+        #expect(loaded.findings.contains { $0.severity == .warning && $0.path.hasSuffix("lua_call_timeout") && $0.message.contains("removes this limit") })
+        #expect(loaded.findings.contains { $0.severity == .error && $0.path.hasSuffix("lua_memory_limit_mb") && $0.message.contains("1048576") })
+        #expect(loaded.findings.contains { $0.severity == .error && $0.path.hasSuffix("lua_instruction_limit") && $0.message.contains("expected 0 (no limit) or 1000") })
+    }
+
     @Test func validationWithoutACertificateFileIsRefusedNamingTheKey() async throws {
         let lua = Self.plain.replacingOccurrences(of: "scripts.rap_ssl = false", with: "scripts.rap_ssl, scripts.rap_validate = true, true")
         do {

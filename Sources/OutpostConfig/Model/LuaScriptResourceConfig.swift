@@ -90,7 +90,19 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
         }
     }
 
+    /// Limits on every call into a thing's Lua state (an Outpost addition: the original has none, so one
+    /// runaway script could stall the whole script resource). nil = unlimited (written as 0).
+    public struct ScriptLimits: Sendable, Equatable {
+        /// `lua_instruction_limit`: VM instructions one call may execute.
+        public var instructions: Int64? = 50_000_000
+        /// `lua_memory_limit_mb`: MiB one thing's state may hold.
+        public var memoryMegabytes: Int64? = 64
+        /// `lua_call_timeout`: milliseconds one call may run.
+        public var callTimeout: Int64? = 10_000
+    }
+
     public var logging = Logging()
+    public var limits = ScriptLimits()
     public var fipsEnabled = false
     public var rap = RAP()
     public var scriptResource = ScriptResource()
@@ -110,7 +122,7 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
     public var things: [Script] { scripts.filter(\.isThing) }
 
     public static func == (lhs: LuaScriptResourceConfig, rhs: LuaScriptResourceConfig) -> Bool {
-        lhs.logging == rhs.logging && lhs.fipsEnabled == rhs.fipsEnabled && lhs.rap == rhs.rap
+        lhs.logging == rhs.logging && lhs.limits == rhs.limits && lhs.fipsEnabled == rhs.fipsEnabled && lhs.rap == rhs.rap
             && lhs.scriptResource == rhs.scriptResource && lhs.httpTimeout == rhs.httpTimeout
             && lhs.scriptDirectory == rhs.scriptDirectory && lhs.dataDirectory == rhs.dataDirectory && lhs.scripts == rhs.scripts
             && lhs.scalarGlobals.map(\.key) == rhs.scalarGlobals.map(\.key)
@@ -128,6 +140,7 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
         "script_resource_use_default_certificate", "script_resource_authenticate", "script_resource_userid",
         "script_resource_password", "max_clients", "http_timeout",
         "script_directory", "data_directory", "script_library_path", "script_lib_path", "script_clib_path",
+        "lua_instruction_limit", "lua_memory_limit_mb", "lua_call_timeout",
     ]
 
     /// The keys of a script or thing entry §4.3 knows; any other key is passed to the template.

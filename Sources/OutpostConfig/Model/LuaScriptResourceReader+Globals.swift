@@ -73,6 +73,12 @@ extension LuaScriptResourceReader {
         case "http_timeout": config.httpTimeout = integer(key, value, p, Self.positive, unit: "milliseconds")
         case "script_directory": config.scriptDirectory = string(key, value, p)
         case "data_directory": config.dataDirectory = string(key, value, p)
+        case "lua_instruction_limit":
+            if let number = limit(key, value, p, 1_000...Int64.max, unit: "instructions") { config.limits.instructions = number }
+        case "lua_memory_limit_mb":
+            if let number = limit(key, value, p, 1...1_048_576, unit: "MiB") { config.limits.memoryMegabytes = number }
+        case "lua_call_timeout":
+            if let number = limit(key, value, p, 1...86_400_000, unit: "milliseconds") { config.limits.callTimeout = number }
         case "script_library_path", "script_lib_path", "script_clib_path":
             _ = string(key, value, p)
             add(.note, .notYetUsed, key, "accepted, not used: Outpost loads modules only from the scripts directory", p)
@@ -85,5 +91,22 @@ extension LuaScriptResourceReader {
             let hint = suggestion.map { "; did you mean \"\($0)\"?" } ?? ""
             add(.warning, .unknownKey, key, "unknown key, not a setting (scripts still see it as p_data.\(key))\(hint)", p)
         }
+    }
+
+    /// A per-call limit: a number in `range`, or 0 for none, which is warned about because a runaway
+    /// script then stalls its thing. Returns `.some(nil)` for "no limit", `nil` when the value was rejected.
+    private mutating func limit(
+        _ key: String, _ value: Value, _ position: SourcePosition?, _ range: ClosedRange<Int64>, unit: String
+    ) -> Int64?? {
+        guard let number = integer(key, value, position, 0...range.upperBound, unit: unit) else { return nil }
+        if number == 0 {
+            add(.warning, .insecure, key, "0 removes this limit: a runaway or memory-hungry script can then stall its thing; set a bound instead", position)
+            return .some(nil)
+        }
+        guard range.contains(number) else {
+            add(.error, .range, key, "expected 0 (no limit) or \(range.lowerBound)–\(range.upperBound) \(unit), got \(number)", position)
+            return nil
+        }
+        return .some(number)
     }
 }
