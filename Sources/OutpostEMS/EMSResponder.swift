@@ -226,27 +226,15 @@ struct EMSResponder: HTTPResponder {
         }
     }
 
+    /// The body within the size limit; ``BodyReadDeadline`` on the channel ends a body that takes
+    /// longer than `content_read_timeout`.
     private func readBody(_ request: Request) async throws(EMSError) -> [UInt8] {
         let limit = settings.maxBodyBytes
-        let timeout = settings.contentReadTimeout
         do {
-            return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-                group.addTask {
-                    let buffer = try await request.body.collect(upTo: limit)
-                    return Array(buffer.readableBytesView)
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let bytes = first else {
-                    throw EMSError(.requestTimeout, "the request body did not arrive within content_read_timeout (\(timeout))", close: true)
-                }
-                return bytes
-            }
-        } catch let error as EMSError {
-            throw error
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as BodyReadTimeout {
+            throw EMSError(.requestTimeout, error.description, close: true)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw EMSError(.contentTooLarge, "the request body is larger than \(limit) bytes", close: true)
         } catch {

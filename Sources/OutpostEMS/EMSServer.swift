@@ -40,7 +40,8 @@ public final class EMSServer: Service, Sendable {
         self.registry = EdgeRegistry(settings.bindings)
         self.local = LocalEmsServices(
             registry: registry, link: link, resolver: resolver, maskedConfiguration: settings.maskedConfiguration,
-            version: settings.version, configFile: settings.configFile, restart: settings.restart, logger: logger)
+            version: settings.version, configFile: settings.configFile, restart: settings.restart,
+            outbound: OutboundSettings(proxy: settings.proxy, trustRoots: settings.edgeTrustRoots), logger: logger)
         self.forwarder = EdgeForwarder(registry: registry, local: local, trustRoots: settings.edgeTrustRoots, logger: logger)
         local.writes.withLockedValue { $0 = self.writes }
     }
@@ -91,7 +92,10 @@ public final class EMSServer: Service, Sendable {
         let limiter = ConnectionLimiter(limit: settings.maxClients)
         let logger = self.logger
         let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout.components.seconds * 1000))
-        let channelConfiguration = HTTP1Channel.Configuration(idleTimeout: idle)
+        let bodyTimeout = TimeAmount.nanoseconds(
+            Int64(settings.contentReadTimeout.components.seconds) * 1_000_000_000 + settings.contentReadTimeout.components.attoseconds / 1_000_000_000)
+        let channelConfiguration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [BodyReadDeadline(timeout: bodyTimeout)], idleTimeout: idle)
         let server: HTTPServerBuilder
         if let tls = settings.serverTLS {
             server = HTTPServerBuilder { responder in

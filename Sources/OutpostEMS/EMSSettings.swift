@@ -49,6 +49,8 @@ public struct EMSSettings: Sendable {
     public var restart = RestartGate()
     /// PEM CA files trusted, besides the system's, for `https` edge endpoints (`certificates.cert_chain`).
     public var edgeTrustRoots: [String] = []
+    /// The `proxy` group when it names a host; only LocalEms `TestPort {useProxy: true}` uses it.
+    public var proxy: ProxyConfig?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, portsToTry: Int = 0, tls: NIOSSLContext? = nil,
@@ -120,16 +122,24 @@ public struct EMSSettings: Sendable {
             notes.append("TLS: OFF — requests and credentials travel in clear")
         }
         var bindings: [EdgeBinding] = []
-        for entry in config.autoBind {
+        for (index, entry) in config.autoBind.enumerated() {
+            var binding: EdgeBinding
             do {
-                bindings.append(try EdgeBinding(config: entry, resolver: resolver))
+                binding = try EdgeBinding(config: entry, resolver: resolver)
             } catch {
                 throw EMSSetupError(error.message)
             }
+            do {
+                try binding.loadCertChain()
+            } catch {
+                throw EMSSetupError("auto_bind[\(index)].cert_chain (\(entry.name)): \(error.message)")
+            }
+            bindings.append(binding)
         }
         self.bindings = bindings
         self.restart.policy = config.restInterface.restart
         self.edgeTrustRoots = config.certificates.certChain
+        self.proxy = config.proxy.flatMap { ($0.host ?? "").isEmpty ? nil : $0 }
         self.maskedConfiguration = ConfigMasking.masked(configBytes)
         self.notes = notes
     }

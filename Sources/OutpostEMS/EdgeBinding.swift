@@ -1,6 +1,7 @@
 import Foundation
 public import OutpostConfig
 public import OutpostSecrets
+public import OutpostTLS
 import OutpostWire
 
 /// A thing the EMS answers for on the platform's behalf: bound from `auto_bind` or by `AddEdgeThing`.
@@ -27,6 +28,12 @@ public struct EdgeBinding: Sendable {
     public var allowSelfSigned: Bool
     /// From `auto_bind` (kept across RemoveEdgeThing of others, listed as such).
     public var fromConfig: Bool
+    /// `cert_chain` of the `auto_bind` entry or AddEdgeThing: PEM files of CAs trusted for this thing's
+    /// `https` callbacks only, besides the system's and `certificates.cert_chain`. Loaded into
+    /// ``certChainRoots`` by ``loadCertChain()``.
+    public var certChain: [String] = []
+    /// The certificates of ``certChain``; nil when it is empty (or not loaded yet).
+    public var certChainRoots: TrustRoots?
 
     public init(
         name: String, host: String? = nil, port: Int = 8001, scheme: Scheme = .http, path: String = "/",
@@ -55,6 +62,13 @@ public struct EdgeBinding: Sendable {
             timeout: .milliseconds(entry.timeout), user: entry.user,
             password: try entry.password.map { secret throws(SecretError) in try resolver.resolve(secret.rawValue, key: "auto_bind[].password") },
             gateway: entry.gateway, fromConfig: true)
+        certChain = entry.certChain
+    }
+
+    /// Reads the ``certChain`` files: a missing or unreadable file, or one without a certificate, is an
+    /// error now rather than a failed handshake at the first callback.
+    public mutating func loadCertChain() throws(TLSMaterialError) {
+        certChainRoots = certChain.isEmpty ? nil : try TrustRoots.load(certChain)
     }
 
     /// The base URL callbacks go to: `<scheme>://host:port<path>` without a trailing slash.

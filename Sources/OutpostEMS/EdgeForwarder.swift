@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOSSL
 public import OutpostWire
 import OutpostSecrets
+import OutpostTLS
 
 /// Platform → edge: answers requests the platform sends down for bound things. `LocalEms` and gateway
 /// names are answered by ``LocalEmsServices``; other bound names with a host are forwarded over
@@ -14,6 +15,8 @@ public final class EdgeForwarder: Sendable {
     private let registry: EdgeRegistry
     private let local: LocalEmsServices
     private let verifyingClient: HTTPClient
+    /// The verifying client's TLS settings, extended per request with a binding's own `cert_chain`.
+    private let verifyingTLS: TLSConfiguration?
     private let lenientClient: HTTPClient
     private let logger: Logger
     static let maxResponseBytes = 4 * 1024 * 1024
@@ -31,6 +34,7 @@ public final class EdgeForwarder: Sendable {
             verifying.tlsConfiguration?.additionalTrustRoots = trustRoots.map { .file($0) }
         }
         verifying.timeout = .init(connect: .seconds(3))
+        self.verifyingTLS = verifying.tlsConfiguration
         self.verifyingClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: verifying)
         // Edge endpoints on loopback (the LSR) usually present a self-signed certificate; bindings opt in
         // to that with allow_self_signed.
@@ -96,6 +100,7 @@ public final class EdgeForwarder: Sendable {
         let timeout = TimeAmount.nanoseconds(Int64(binding.timeout.components.seconds) * 1_000_000_000 + binding.timeout.components.attoseconds / 1_000_000_000)
         do {
             let client = binding.scheme == .https && binding.allowSelfSigned ? lenientClient : verifyingClient
+            if client === verifyingClient, let tls = tlsConfiguration(for: binding, base: http.tlsConfiguration) { http.tlsConfiguration = tls }
             let response = try await client.execute(http, timeout: timeout)
             let body = try await response.body.collect(upTo: Self.maxResponseBytes)
             let bytes = Array(body.readableBytesView)
@@ -153,6 +158,7 @@ public final class EdgeForwarder: Sendable {
             http.headers.add(name: "Authorization", value: "Basic \(token)")
         }
         let client = binding.scheme == .https && binding.allowSelfSigned ? lenientClient : verifyingClient
+        if client === verifyingClient, let tls = tlsConfiguration(for: binding, base: http.tlsConfiguration) { http.tlsConfiguration = tls }
         do {
             let response = try await client.execute(http, timeout: .seconds(5))
             _ = try? await response.body.collect(upTo: Self.maxResponseBytes)
@@ -160,5 +166,14 @@ public final class EdgeForwarder: Sendable {
         } catch {
             return false
         }
+    }
+
+    /// `base` (else the verifying TLS settings) plus the binding's own `cert_chain`; nil when it has
+    /// none (the request's settings stay). AsyncHTTPClient pools connections per TLS configuration,
+    /// so a binding's CAs never reach another binding's connections.
+    private func tlsConfiguration(for binding: EdgeBinding, base: TLSConfiguration?) -> TLSConfiguration? {
+        guard binding.scheme == .https, let roots = binding.certChainRoots, var tls = base ?? verifyingTLS else { return nil }
+        tls.additionalTrustRoots.append(.certificates(roots.certificates.map(\.nioCertificate)))
+        return tls
     }
 }

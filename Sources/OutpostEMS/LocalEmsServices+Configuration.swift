@@ -60,6 +60,7 @@ extension LocalEmsServices {
         if let user = binding.user { entry.append("user", .string(user)) }
         if let password, !password.isEmpty { entry.append("password", .string(password)) }
         if binding.gateway { entry.append("gateway", .bool(true)) }
+        if !binding.certChain.isEmpty { entry.append("cert_chain", .array(binding.certChain.map { .string($0) })) }
         try file.update { current throws(EMSError) in
             guard case .object(var config) = current else { return current }
             var list: [JSONValue] = []

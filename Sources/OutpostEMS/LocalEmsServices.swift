@@ -12,20 +12,24 @@ import OutpostWire
 public final class LocalEmsServices: Sendable {
     private let registry: EdgeRegistry
     private let link: any PlatformLink
-    private let resolver: SecretResolver?
+    let resolver: SecretResolver?
     private let maskedConfiguration: JSONValue
     private let version: String
     let logger: Logger
     /// nil: the settings name no config file, so nothing can be persisted.
     let configFile: ConfigFileEditor?
     private let restart: RestartGate
+    /// How TestPort reaches other hosts (proxy, extra trust roots).
+    let outbound: OutboundSettings
     /// The write path, for `GetOutboxStatus` (set by ``EMSServer``).
     let writes = NIOLockedValueBox<(any WriteSink)?>(nil)
 
     init(
         registry: EdgeRegistry, link: any PlatformLink, resolver: SecretResolver?, maskedConfiguration: JSONValue,
-        version: String, configFile: String? = nil, restart: RestartGate = RestartGate(), logger: Logger
+        version: String, configFile: String? = nil, restart: RestartGate = RestartGate(),
+        outbound: OutboundSettings = OutboundSettings(), logger: Logger
     ) {
+        self.outbound = outbound
         self.registry = registry
         self.link = link
         self.resolver = resolver
@@ -113,7 +117,7 @@ public final class LocalEmsServices: Sendable {
         return name
     }
 
-    private func integer(_ parameters: JSONObject, _ key: String, in range: ClosedRange<Int>) throws(EMSError) -> Int? {
+    func integer(_ parameters: JSONObject, _ key: String, in range: ClosedRange<Int>) throws(EMSError) -> Int? {
         guard let value = parameters[key] else { return nil }
         let number: Int?
         switch value {
@@ -185,6 +189,7 @@ public final class LocalEmsServices: Sendable {
         binding.gateway = try bool(parameters, "gateway") ?? false
         binding.allowSelfSigned = try bool(parameters, "allow_self_signed") ?? false
         if try bool(parameters, "deny_self_signed") == true { binding.allowSelfSigned = false }
+        try readCertChain(parameters, into: &binding)
         if try bool(parameters, "persist") == true {
             try persist(binding, password: try string(parameters, "password"))
         }
@@ -214,29 +219,5 @@ public final class LocalEmsServices: Sendable {
         }
         logger.info("The Edge Thing has been removed.", metadata: ["outpost.ems.thing": "\(name)"])
         return nil
-    }
-
-    /// A TCP connect to `host:port` within five seconds (`useSSL`/`useProxy` are accepted; the
-    /// connect is what is tested).
-    private func testPort(_ parameters: JSONObject) async throws(EMSError) -> InfoTable? {
-        guard let host = try string(parameters, "host"), !host.isEmpty else {
-            throw .badRequest("The input parameter 'host' is required.")
-        }
-        guard let port = try integer(parameters, "port", in: 1...65535) else {
-            throw .badRequest("The input parameter 'port' is required.")
-        }
-        let ok: Bool
-        do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(5))
-                .connect(host: host, port: port).get()
-            try? await channel.close()
-            ok = true
-            logger.info("Successfully connected to \(host):\(port).")
-        } catch {
-            ok = false
-            logger.info("TestPort could not connect", metadata: ["outpost.ems.target": "\(host):\(port)", "outpost.error": "\(error)"])
-        }
-        return .single("result", .boolean(ok))
     }
 }

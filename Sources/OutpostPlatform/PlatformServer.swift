@@ -48,8 +48,17 @@ public final class PlatformServer: Service, Sendable {
         let alwaysOn: any Channel
         let admin: NIOAsyncChannel<AdminServer.Connection, Never>
         do {
-            alwaysOn = try await bindAlwaysOn()
-            admin = try await AdminServer.bind(host: settings.adminHost, port: settings.adminPort, group: group)
+            do {
+                alwaysOn = try await bindAlwaysOn()
+            } catch {
+                throw PlatformError.cannotListen(.alwaysOn, host: settings.host, port: settings.port, error: error)
+            }
+            do {
+                admin = try await AdminServer.bind(host: settings.adminHost, port: settings.adminPort, group: group)
+            } catch {
+                alwaysOn.close(promise: nil)
+                throw PlatformError.cannotListen(.admin, host: settings.adminHost, port: settings.adminPort, error: error)
+            }
         } catch {
             let waiters = listening.withLockedValue { state in defer { state.1 = [] }; return state.1 }
             for waiter in waiters { waiter.resume(throwing: error) }

@@ -55,12 +55,12 @@ extension Outpost {
             let loaded = EMSConfig.load(bytes)
             // The config may hold secrets (sealed or not): say so when others can read it.
             if let mode = (try? FileManager.default.attributesOfItem(atPath: config))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                FileHandle.standardError.write(Data(
-                    "outpost ems: warning: config file \(config) is accessible by group or others (mode \(String(mode, radix: 8))); restrict it with chmod 600 \(config)\n".utf8))
+                ConsoleOutput.error(
+                    "outpost ems: warning: config file \(config) is accessible by group or others (mode \(String(mode, radix: 8))); restrict it with chmod 600 \(config)\n")
             }
             // Severity ranks error < warning < note: print errors and warnings, leave notes to `validate`.
             for finding in loaded.findings where finding.severity <= .warning {
-                FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
+                ConsoleOutput.error("\(config): \(finding)\n")
             }
             guard let emsConfig = loaded.config, !loaded.hasErrors else {
                 throw CLIError("\(config) has errors; fix them and try again")
@@ -119,7 +119,7 @@ extension Outpost {
             let listeners = settings.serverTLS.map { [TLSMaintenance.Listener(name: "http_server", tls: $0)] } ?? []
             services.append(.init(service: TLSMaintenance(listeners: listeners, inventory: inventory, logger: logger)))
             for note in settings.notes {
-                FileHandle.standardError.write(Data("outpost ems: \(note)\n".utf8))
+                ConsoleOutput.error("outpost ems: \(note)\n")
             }
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
@@ -131,7 +131,7 @@ extension Outpost {
                     let address = try await server.address()
                     let scheme = settings.tls == nil ? "http" : "https"
                     let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? settings.host
-                    FileHandle.standardOutput.write(Data("listening \(scheme)://\(host):\(address.port ?? 0)\n".utf8))
+                    ConsoleOutput.out("listening \(scheme)://\(host):\(address.port ?? 0)\n")
                 }
                 try await tasks.waitForAll()
             }

@@ -48,7 +48,7 @@ extension Outpost {
             let loaded = await LuaScriptResourceEvaluator.load(bytes, fileName: config)
             // Severity ranks error < warning < note: print errors and warnings.
             for finding in loaded.findings where finding.severity <= .warning {
-                FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
+                ConsoleOutput.error("\(config): \(finding)\n")
             }
             guard let luaConfig = loaded.config, !loaded.hasErrors else {
                 throw CLIError("\(config) has errors; fix them and try again")
@@ -74,9 +74,9 @@ extension Outpost {
                 throw CLIError("\(config) defines no things: add scripts.<Name> = { file = \"thing.lua\", template = \"<template>\" }")
             }
             for note in settings.notes {
-                FileHandle.standardError.write(Data("outpost lsr: \(note)\n".utf8))
+                ConsoleOutput.error("outpost lsr: \(note)\n")
             }
-            FileHandle.standardError.write(Data("outpost lsr: templates from \(settings.scriptsDirectory)\n".utf8))
+            ConsoleOutput.error("outpost lsr: templates from \(settings.scriptsDirectory)\n")
             let resource = ScriptResource(settings: settings, logger: logger)
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
@@ -86,7 +86,7 @@ extension Outpost {
                 tasks.addTask {
                     let address = try await resource.address()
                     let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? settings.listener.host
-                    FileHandle.standardOutput.write(Data("listening \(settings.listener.scheme)://\(host):\(address.port ?? 0)\n".utf8))
+                    ConsoleOutput.out("listening \(settings.listener.scheme)://\(host):\(address.port ?? 0)\n")
                 }
                 try await tasks.waitForAll()
             }

@@ -46,7 +46,7 @@ extension Outpost {
             }
             let loaded = PlatformConfig.load(bytes)
             for finding in loaded.findings where finding.severity != .note {
-                FileHandle.standardError.write(Data("\(config): \(finding)\n".utf8))
+                ConsoleOutput.error("\(config): \(finding)\n")
             }
             guard let platformConfig = loaded.config, !loaded.hasErrors else {
                 throw CLIError("\(config) has errors; fix them and try again")
@@ -73,14 +73,18 @@ extension Outpost {
                     services: [.init(service: server)],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                tasks.addTask {
-                    let addresses = try await server.addresses()
-                    FileHandle.standardOutput.write(
-                        Data("listening alwayson=\(addresses.alwaysOnPort) admin=\(addresses.adminPort)\n".utf8))
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    tasks.addTask {
+                        let addresses = try await server.addresses()
+                        ConsoleOutput.out("listening alwayson=\(addresses.alwaysOnPort) admin=\(addresses.adminPort)\n")
+                    }
+                    try await tasks.waitForAll()
                 }
-                try await tasks.waitForAll()
+            } catch let error as PlatformError {
+                // A listener that cannot bind names itself and the fix; print it as one line.
+                throw CLIError(error.message)
             }
         }
     }

@@ -32,7 +32,7 @@ extension Outpost {
         }
 
         private static func printLine(_ line: String) {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            ConsoleOutput.error(line + "\n")
         }
 
         /// Runs a command body; library errors become one `outpost: error:` line and exit status 1.

@@ -33,6 +33,7 @@ struct Outpost: AsyncParsableCommand {
     /// Runs the chosen subcommand; operator-facing failures (`CLIError`) print as one line,
     /// `outpost: error: …`, with exit status 1, instead of argument-parser's usage dump.
     static func main() async {
+        ProcessSignals.ignoreBrokenPipes()
         SupervisorLifeline.watchIfSupervised()
         do {
             var command = try parseAsRoot()
@@ -42,7 +43,7 @@ struct Outpost: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("outpost: error: \(error.description)\n".utf8))
+            ConsoleOutput.error("outpost: error: \(error.description)\n")
             Foundation.exit(1)
         } catch {
             exit(withError: error)

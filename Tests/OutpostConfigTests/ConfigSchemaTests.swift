@@ -12,6 +12,7 @@ import Testing
         "certificates.fingerprints",
         "http_server.tls_directory",
         "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability",
+        "auto_bind[].cert_chain",
     ]
 
     @Test func committedSchema_matchesTheModel() throws {

@@ -15,6 +15,8 @@ public struct AutoBindEntry: ConfigSection {
     public var password: ConfigSecret?
     public var accept = "application/json"
     public var gateway = false
+    /// CA files trusted for this thing's https callbacks (Outpost addition, as AddEdgeThing takes it).
+    public var certChain: [String] = []
 
     public init() {}
 
@@ -32,6 +34,7 @@ public struct AutoBindEntry: ConfigSection {
             .secret("password", \.password, "Basic-auth password for the callbacks."),
             .string("accept", \.accept, "Reserved: MIME type of responses."),
             .bool("gateway", \.gateway, "Bind as an EMSGateway answered by the EMS itself (no callbacks)."),
+            .stringList("cert_chain", \.certChain, "PEM file(s) of CAs trusted for this thing's https callbacks, besides the system's and certificates.cert_chain."),
         ]
     }
 

@@ -24,7 +24,7 @@ public enum ConfigKeyUsage {
         "http_server.use_default_certificate", "http_server.tls_directory", "http_server.authenticate", "http_server.user",
         "http_server.password", "http_server.content_read_timeout", "http_server.max_clients",
         "auto_bind[].host", "auto_bind[].port", "auto_bind[].path", "auto_bind[].timeout",
-        "auto_bind[].protocol", "auto_bind[].user", "auto_bind[].password",
+        "auto_bind[].protocol", "auto_bind[].user", "auto_bind[].password", "auto_bind[].cert_chain",
         // LocalEms Restart is gated on it.
         "rest_interface.restart",
         // The durable outbox (OutpostOutbox).

@@ -2,62 +2,71 @@ extension JSONValue {
     /// The JSON text: compact (no whitespace, as the EMS writes it) or indented by two spaces.
     /// Non-finite numbers, which JSON cannot express, are written as `null`.
     public func serialized(pretty: Bool = false) -> String {
-        var output = ""
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The JSON text as UTF-8 bytes.
+    ///
+    /// Written byte by byte into one array: this runs for every EMS REST answer, and going through
+    /// `String` and its Unicode-scalar view cost about 100,000 instructions for a 150-byte answer.
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         write(to: &output, pretty: pretty, indent: 0)
         return output
     }
 
-    /// The JSON text as UTF-8 bytes.
-    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
-        Array(serialized(pretty: pretty).utf8)
-    }
-
-    private func write(to output: inout String, pretty: Bool, indent: Int) {
+    private func write(to output: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null:
-            output += "null"
+            output.append(contentsOf: "null".utf8)
         case .bool(let value):
-            output += value ? "true" : "false"
+            output.append(contentsOf: value ? "true".utf8 : "false".utf8)
         case .integer(let value):
-            output += String(value)
+            output.append(contentsOf: String(value).utf8)
         case .number(let value):
-            output += value.isFinite ? JSONValue.format(value) : "null"
+            output.append(contentsOf: (value.isFinite ? JSONValue.format(value) : "null").utf8)
         case .string(let value):
             JSONValue.writeString(value, to: &output)
         case .array(let elements):
             if elements.isEmpty {
-                output += "[]"
+                output.append(contentsOf: "[]".utf8)
                 return
             }
-            output += "["
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+            output.append(UInt8(ascii: "["))
+            var first = true
+            for element in elements {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
                 if pretty { JSONValue.newline(&output, indent + 1) }
                 element.write(to: &output, pretty: pretty, indent: indent + 1)
             }
             if pretty { JSONValue.newline(&output, indent) }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let object):
             if object.isEmpty {
-                output += "{}"
+                output.append(contentsOf: "{}".utf8)
                 return
             }
-            output += "{"
-            for (index, member) in object.members.enumerated() {
-                if index > 0 { output += "," }
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            for member in object.members {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
                 if pretty { JSONValue.newline(&output, indent + 1) }
                 JSONValue.writeString(member.key, to: &output)
-                output += pretty ? ": " : ":"
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(UInt8(ascii: " ")) }
                 member.value.write(to: &output, pretty: pretty, indent: indent + 1)
             }
             if pretty { JSONValue.newline(&output, indent) }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ output: inout String, _ indent: Int) {
-        output += "\n"
-        output += String(repeating: "  ", count: indent)
+    private static func newline(_ output: inout [UInt8], _ indent: Int) {
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
     /// Shortest text that reads back as the same double; whole numbers below 2^53 without a fraction
@@ -72,40 +81,38 @@ extension JSONValue {
         return value.description
     }
 
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        var pendingStart = value.unicodeScalars.startIndex
-        let scalars = value.unicodeScalars
-        var index = scalars.startIndex
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case "\u{08}": escape = "\\b"
-            case "\u{0C}": escape = "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let byte = Int(scalar.value)
-                    escape = "\\u00" + String(hexDigits[byte >> 4]) + String(hexDigits[byte & 0xF])
-                } else {
-                    escape = nil
+    /// A JSON string literal. Works on UTF-8 bytes: only `"`, `\` and control characters (all ASCII)
+    /// are escaped, and the bytes of a multi-byte character are never below 0x80, so everything else
+    /// is copied as it is, in runs.
+    static func writeString(_ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = value
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                output.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): output.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): output.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
+                default:
+                    output.append(contentsOf: "u00".utf8)
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
                 }
+                runStart = index + 1
             }
-            if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[pendingStart..<index])
-                output += escape
-                pendingStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        output.unicodeScalars.append(contentsOf: scalars[pendingStart..<scalars.endIndex])
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }
