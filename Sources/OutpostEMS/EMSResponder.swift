@@ -171,7 +171,10 @@ struct EMSResponder: HTTPResponder {
     private func write(_ message: WireRequest) async throws(EMSError) -> Response {
         do {
             guard let reply = try await writes.write(message) else {
-                return Response(status: .accepted)
+                // Stored for later delivery: say so, for clients that only log bodies.
+                var response = Self.json(.object(["queued": .bool(true), "message": .string(OutboxWriteSink.queuedMessage)]))
+                response.status = .accepted
+                return response
             }
             return try Self.answer(reply)
         } catch let error as PlatformLinkError {

@@ -5,11 +5,14 @@ public import OutpostWire
 /// Writes through the durable outbox. Online with nothing queued for the thing: sent at once and
 /// answered with the platform's reply. Offline, the link failing on the way, or earlier writes of the
 /// thing still queued (they go first): stored durably, then 202. A 2xx therefore always means the
-/// platform acknowledged the write or it is on disk.
+/// platform acknowledged the write or it is on disk. Writes to one thing pass one at a time
+/// (``OutboxThingLocks``), so they reach the platform in the order they arrived even when a direct
+/// send fails and is stored while the next one waits.
 public struct OutboxWriteSink: WriteSink {
     public let outbox: Outbox
     private let link: any PlatformLink
     private let logger: Logger
+    private let locks = OutboxThingLocks()
 
     public init(outbox: Outbox, link: any PlatformLink, logger: Logger) {
         self.outbox = outbox
@@ -18,6 +21,12 @@ public struct OutboxWriteSink: WriteSink {
     }
 
     public func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody? {
+        try await locks.withLock(request.entityName) { () async throws(PlatformLinkError) -> ResponseBody? in
+            try await sendOrStore(request)
+        }
+    }
+
+    private func sendOrStore(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody? {
         if link.isConnected, try await !queued(request.entityName) {
             do {
                 let reply = try await link.send(request)
@@ -45,6 +54,10 @@ public struct OutboxWriteSink: WriteSink {
             throw Self.map(error)
         }
     }
+
+    /// The body of a 202: the write is on disk and will be delivered in its thing's order.
+    static let queuedMessage =
+        "stored in the offline message store; it is sent to the platform in order once the platform is reachable and earlier writes of this thing are delivered"
 
     static func map(_ error: OutboxError) -> PlatformLinkError {
         error.code == .full ? .storeFull(error.message) : .storeFailed(error.message)

@@ -9,7 +9,7 @@ import OutpostTLS
 public import ServiceLifecycle
 
 /// The reference platform as a `Service`: the AlwaysOn WebSocket endpoint (TLS, optional mTLS), the
-/// admin HTTP API and the thing store, which is written to its file whenever it changed.
+/// admin HTTP API and the thing store (an SQLite file, appended to as values arrive).
 public final class PlatformServer: Service, Sendable {
     /// Where the two listeners ended up (ports are chosen by the OS when configured as 0).
     public struct Addresses: Sendable, Equatable {
@@ -29,7 +29,12 @@ public final class PlatformServer: Service, Sendable {
         self.settings = settings
         self.logger = logger
         self.group = eventLoopGroup
-        self.store = try ThingStore(path: settings.storePath, historyLimit: settings.historyLimit)
+        self.store = try ThingStore(path: settings.storePath, historyLimit: settings.historyLimit, logger: logger)
+        if let imported = store.importedJSON, let path = settings.storePath {
+            logger.notice(
+                "imported the old JSON thing store into SQLite; the JSON file was kept",
+                metadata: ["outpost.platform.store": "\(path)", "outpost.platform.imported": "\(imported)"])
+        }
     }
 
     /// Waits until both listeners are bound.
@@ -98,23 +103,8 @@ public final class PlatformServer: Service, Sendable {
                     }
                 }
                 group.addTask {
-                    // Write the store when it changed, at most four times a second.
-                    // On shutdown the final write after the group ends saves what is left.
-                    while !Task.isCancelledOrShuttingDown {
-                        try? await Task.sleep(for: .milliseconds(250))
-                        if Task.isCancelledOrShuttingDown { break }
-                        do {
-                            try await NIOThreadPool.singleton.runIfActive { try store.persistIfDirty() }
-                        } catch is CancellationError {
-                            break
-                        } catch {
-                            logger.error("cannot save the thing store", metadata: ["outpost.error": "\(error)"])
-                        }
-                    }
-                }
-                group.addTask {
                     try await alwaysOn.closeFuture.get()
-                    // Stop the store writer and the admin server with the listener.
+                    // Stop the admin server (and the TLS watch) with the listener.
                     throw StopServing()
                 }
             }
@@ -125,12 +115,9 @@ public final class PlatformServer: Service, Sendable {
             self.shutdown()
         }
         } catch is StopServing {}
-        do {
-            // Not `runIfActive`: the task may be cancelled by now, and the last values must still be saved.
-            try store.persistIfDirty()
-        } catch {
-            logger.error("cannot save the thing store", metadata: ["outpost.error": "\(error)"])
-        }
+        // The last changes, and the file closed; what came in before the listeners closed was committed
+        // before its SUCCESS went out, so this only covers connection state.
+        store.close()
         logger.info("platform stopped")
     }
 
@@ -181,10 +168,6 @@ public final class PlatformServer: Service, Sendable {
             }
             .bind(host: settings.host, port: settings.port).get()
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }
 
 /// Answers any plain HTTP request that did not upgrade with 404, so a wrong path fails fast.

@@ -109,7 +109,27 @@ final class PlatformSessionHandler: ChannelInboundHandler {
             logger.info("unbound", metadata: ["outpost.platform.things": "\(names)"])
         case .request(let request):
             let response = PlatformRequestHandling(store: store, subscriptions: settings.subscriptions).handle(request)
-            reply(message.reply(response.status, reason: response.reason, content: response.content, sessionID: sessionID))
+            let answer = message.reply(response.status, reason: response.reason, content: response.content, sessionID: sessionID)
+            // The answer waits for the store's commit (group commit across edges): SUCCESS to a write
+            // means the values are on disk. Answers keep their order, as every one takes this path.
+            let session = self.session
+            let logger = self.logger
+            let loop = context.eventLoop
+            store.whenCommitted { failure in
+                let sent =
+                    failure.map {
+                        message.reply(
+                            .internalServerError, reason: "the platform could not store the values: \($0.message)", sessionID: sessionID)
+                    } ?? answer
+                let send: @Sendable () -> Void = {
+                    do {
+                        try session.send(sent)
+                    } catch {
+                        logger.warning("cannot encode a reply", metadata: ["outpost.error": "\(error)"])
+                    }
+                }
+                if loop.inEventLoop { send() } else { loop.execute(send) }
+            }
         case .response:
             if !session.resolve(message) {
                 logger.debug("unexpected response from edge", metadata: ["outpost.platform.request": "\(message.requestID)"])

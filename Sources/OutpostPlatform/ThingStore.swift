@@ -1,9 +1,13 @@
 import Foundation
+import GRDB
+public import Logging
 import NIOConcurrencyHelpers
 public import OutpostWire
 
 /// The platform's things: connection state from BIND/UNBIND, property values pushed by edges (with
-/// history), and events. In memory behind a lock; ``ThingStore+Persistence`` writes it to a JSON file.
+/// history), and events. Read from memory behind a lock; with a path, every change is also appended
+/// to an SQLite file (``ThingStore+Database``) by a group-committing writer (``ThingStore+Commit``),
+/// so the admin API answers from memory while history grows without rewriting anything.
 public final class ThingStore: Sendable {
     /// One value of a property, as pushed or written.
     public struct PropertyRecord: Sendable, Equatable {
@@ -40,34 +44,52 @@ public final class ThingStore: Sendable {
 
     struct Storage {
         var things: [String: ThingRecord] = [:]
-        var dirty = false
+        /// Changes not yet handed to the writer.
+        var pending = PendingChanges()
+        /// The writer is draining `pending` (one at a time, so transactions keep arrival order).
+        var writing = false
+        var closed = false
     }
 
     let storage = NIOLockedValueBox(Storage())
+    /// nil: in memory only.
+    let database: DatabaseQueue?
+    /// Runs the writer: one transaction at a time, off the event loops.
+    let writer = DispatchQueue(label: "outpost.platform.store")
+    let logger: Logger
+    /// Per property, values appended since its history was last trimmed in the file.
+    let trimCounters = NIOLockedValueBox<[String: Int]>([:])
     public let path: String?
     public let historyLimit: Int
+    /// Where an old JSON store found at `path` was moved after its contents were imported (once).
+    public let importedJSON: String?
 
-    /// A store; with `path`, loads the file if it exists (blocking: call at start-up).
-    public init(path: String?, historyLimit: Int = 1_000) throws(PlatformError) {
+    /// A store; with `path`, opens (or creates) the SQLite file and loads it, importing an old JSON
+    /// store found there. Blocking: call at start-up.
+    public init(path: String?, historyLimit: Int = 1_000, logger: Logger = Logger(label: "outpost.platform.store")) throws(PlatformError) {
+        let limit = max(1, historyLimit)
         self.path = path
-        self.historyLimit = max(1, historyLimit)
-        if let path { try load(from: path) }
+        self.historyLimit = limit
+        self.logger = logger
+        if let path {
+            let opened = try Self.openDatabase(path: path, historyLimit: limit)
+            database = opened.queue
+            importedJSON = opened.importedJSON
+            storage.withLockedValue { $0.things = opened.things }
+        } else {
+            database = nil
+            importedJSON = nil
+        }
     }
 
     static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
-    private func mutate<T>(_ body: (inout [String: ThingRecord]) -> T) -> T {
-        storage.withLockedValue { storage in
-            storage.dirty = true
-            return body(&storage.things)
-        }
-    }
-
     public func setConnected(_ names: [String], _ connected: Bool, reason: String? = nil) {
         let now = Self.nowMillis()
-        mutate { things in
+        let persist = database != nil
+        let start = storage.withLockedValue { storage -> Bool in
             for name in names {
-                var thing = things[name] ?? ThingRecord(name: name)
+                var thing = storage.things[name] ?? ThingRecord(name: name)
                 thing.isConnected = connected
                 if connected {
                     thing.lastConnection = now
@@ -75,31 +97,40 @@ public final class ThingStore: Sendable {
                 } else {
                     thing.lastDisconnectReason = reason
                 }
-                things[name] = thing
+                storage.things[name] = thing
+                if persist { storage.pending.things[name] = .init(lastConnection: thing.lastConnection, reason: thing.lastDisconnectReason) }
             }
+            return persist && storage.startWriting()
         }
+        if start { scheduleWriter() }
     }
 
     public func recordProperty(thing name: String, property: String, _ record: PropertyRecord) {
         let limit = historyLimit
-        mutate { things in
+        let persist = database != nil
+        let start = storage.withLockedValue { storage -> Bool in
             // Mutated in place: copying the record or its history out and back would copy the whole
             // history for every value, which makes a replay of many queued values quadratic.
-            things[name, default: ThingRecord(name: name)].properties[property] = record
-            things[name, default: ThingRecord(name: name)].history[property, default: []].append(record)
-            let count = things[name]?.history[property]?.count ?? 0
-            if count > limit { things[name]?.history[property]?.removeFirst(count - limit) }
+            storage.things[name, default: ThingRecord(name: name)].properties[property] = record
+            storage.things[name, default: ThingRecord(name: name)].history[property, default: []].append(record)
+            let count = storage.things[name]?.history[property]?.count ?? 0
+            if count > limit { storage.things[name]?.history[property]?.removeFirst(count - limit) }
+            guard persist else { return false }
+            storage.pending.history.append(.init(thing: name, property: property, record: record))
+            return storage.startWriting()
         }
+        if start { scheduleWriter() }
     }
 
+    /// Events are kept in memory only (as the JSON store did): the admin API shows the recent ones.
     public func recordEvent(thing name: String, event: String, data: InfoTable?) {
         let now = Self.nowMillis()
         let limit = historyLimit
-        mutate { things in
-            var thing = things[name] ?? ThingRecord(name: name)
+        storage.withLockedValue { storage in
+            var thing = storage.things[name] ?? ThingRecord(name: name)
             thing.events.append(EventRecord(name: event, time: now, data: data))
             if thing.events.count > limit { thing.events.removeFirst(thing.events.count - limit) }
-            things[name] = thing
+            storage.things[name] = thing
         }
     }
 

@@ -19,7 +19,8 @@ extension OutpostBench {
                 with no platform: each enqueue returns only after its transaction committed (group commit). \
                 Then starts the reference platform and an uplink in this process and replays the store \
                 until it is empty, each batch deleted only after the platform's SUCCESS, and checks that \
-                the platform's history holds every value in order. Prints both rates (wall clock).
+                the platform's history holds every value in order. The platform appends what it receives \
+                to its SQLite store before answering (unless --memory-platform). Prints both rates (wall clock).
                 """
         )
 
@@ -27,6 +28,7 @@ extension OutpostBench {
         @Option(help: "Things the writes are spread over.") var things = 10
         @Option(help: "Concurrent writers.") var writers = 64
         @Flag(help: "fsync on every commit instead of crash-safe.") var powerLoss = false
+        @Flag(help: "Keep the platform's things in memory instead of its SQLite store file.") var memoryPlatform = false
 
         struct UplinkDelivery: OutboxDelivery {
             let uplink: Uplink
@@ -76,7 +78,9 @@ extension OutpostBench {
 
             let token = SecretValue("bench-admin-token")
             let platform = try PlatformServer(
-                settings: PlatformSettings(tls: nil, appKeys: [SecretValue("bench-app-key")], adminToken: token, historyLimit: total + 1),
+                settings: PlatformSettings(
+                    tls: nil, appKeys: [SecretValue("bench-app-key")], adminToken: token,
+                    storePath: memoryPlatform ? nil : directory + "/things.sqlite", historyLimit: total + 1),
                 logger: logger)
             let platformTask = Task { try await platform.run() }
             defer { platformTask.cancel() }

@@ -31,7 +31,7 @@ final class OutboxHarness: @unchecked Sendable {
             { "listen": { "host": "127.0.0.1", "port": \(alwaysOnPort), "resource": "/Thingworx/WS" },
               "app_keys": ["harness-app-key"],
               "admin": { "host": "127.0.0.1", "port": \(adminPort), "token": "\(token)" },
-              "store": { "path": "\(directory)/things.json", "history_limit": 1000000 } }
+              "store": { "path": "\(directory)/things.sqlite", "history_limit": 1000000 } }
             """.write(toFile: directory + "/platform.json", atomically: true, encoding: .utf8)
         try """
             { "ws_servers": [{ "host": "127.0.0.1", "port": \(alwaysOnPort) }],
@@ -58,6 +58,31 @@ final class OutboxHarness: @unchecked Sendable {
         // Saving a long history on a loaded machine can take a while.
         try await Self.waitForExit(platform, timeout: .seconds(120))
         self.platform = nil
+    }
+
+    /// SIGTERM only (no escalation): the exit status if the platform ended within `seconds`, else nil
+    /// (it is then killed, so the harness can go on).
+    func terminatePlatform(within seconds: Double) async -> Int32? {
+        guard let platform else { return nil }
+        self.platform = nil
+        return await Self.terminate(platform, within: seconds)
+    }
+
+    /// The same for `outpost ems`.
+    func terminateEMS(within seconds: Double) async -> Int32? {
+        guard let ems else { return nil }
+        self.ems = nil
+        return await Self.terminate(ems, within: seconds)
+    }
+
+    private static func terminate(_ child: ChildProcess, within seconds: Double) async -> Int32? {
+        kill(child.process.processIdentifier, SIGTERM)
+        let status = await child.exitStatus(within: seconds)
+        if status == nil {
+            kill(child.process.processIdentifier, SIGKILL)
+            _ = await child.exitStatus(within: 30)
+        }
+        return status
     }
 
     func startEMS() async throws {
@@ -131,6 +156,17 @@ final class OutboxHarness: @unchecked Sendable {
             } catch {
                 try? await Task.sleep(for: .milliseconds(20))
             }
+        }
+    }
+
+    /// Waits until `more` writes beyond the current count were answered 2xx.
+    func waitForWrites(more: Int, timeout: Duration = .seconds(60)) async throws {
+        let count = { self.acknowledged.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
+        let target = count() + more
+        let deadline = ContinuousClock.now + timeout
+        while count() < target {
+            guard ContinuousClock.now < deadline else { throw HarnessError("fewer than \(more) writes acknowledged within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

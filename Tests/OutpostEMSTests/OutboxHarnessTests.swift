@@ -62,4 +62,33 @@ struct OutboxHarnessTests {
         #expect(report.lost == 0)
         #expect(report.outOfOrder == 0)
     }
+
+    /// SIGTERM while edges push and the outbox replays: both processes must stop promptly and
+    /// cleanly (exit 0), and nothing acknowledged may be lost across the restarts.
+    /// `OUTPOST_SHUTDOWN_CYCLES` (default 3) sets how many times each is stopped.
+    @Test func sigterm_underLoad_exitsPromptly() async throws {
+        let cycles = Self.setting("OUTPOST_SHUTDOWN_CYCLES", default: 3)
+        let harness = try OutboxHarness(things: 4)
+        defer { harness.shutdown() }
+        try await harness.startPlatform()
+        try await harness.startEMS()
+        let load = harness.startLoad()
+        for cycle in 0..<cycles {
+            try await harness.waitForWrites(more: 50)
+            let platformExit = await harness.terminatePlatform(within: 10)
+            #expect(platformExit == 0, "outpost platform, cycle \(cycle): exit \(platformExit.map(String.init) ?? "none within 10 s")")
+            try await harness.startPlatform()
+            try await harness.waitForWrites(more: 50)
+            let emsExit = await harness.terminateEMS(within: 10)
+            #expect(emsExit == 0, "outpost ems, cycle \(cycle): exit \(emsExit.map(String.init) ?? "none within 10 s")")
+            try await harness.startEMS()
+        }
+        await harness.stopLoad(load)
+        try await harness.waitForDrain()
+        let report = try await harness.check()
+        print("outbox shutdown harness: \(cycles) SIGTERM cycles each, \(report)")
+        #expect(report.acknowledged > 0)
+        #expect(report.lost == 0)
+        #expect(report.outOfOrder == 0)
+    }
 }

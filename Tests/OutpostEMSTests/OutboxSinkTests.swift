@@ -47,6 +47,7 @@ struct OutboxSinkTests {
         for value in 1...3 {
             let reply = try await ems.curl("PUT", "/Thingworx/Things/Pump/Properties/seq", body: #"{"seq": \#(value)}"#, auth: false)
             #expect(reply.status == 202)
+            #expect(reply.body.contains(#""queued":true"#), "202 body: \(reply.body)")
         }
         let event = try await ems.curl("POST", "/Thingworx/Things/Pump/Events/Alarm", body: #"{"message": "hot"}"#, auth: false)
         #expect(event.status == 202)
@@ -105,5 +106,37 @@ struct OutboxSinkTests {
         let ghost = try await setup.harness.curl("PUT", "/Thingworx/Things/Ghost/Properties/seq", body: #"{"seq": 1}"#, auth: false)
         #expect(ghost.status == 404)
         #expect(try await setup.outbox.status().depth == 1)
+    }
+
+    /// Two writes to one thing at once, the first one's direct send failing: the second must not
+    /// overtake it. The first send fails as soon as the second reaches the platform (that would be
+    /// the reordering), or after a second without it (the second waited, as it must).
+    @Test func aSecondWriteWaitsForTheFirstWhoseSendFails() async throws {
+        let link = ScriptedLink(connected: true)
+        link.answer { [link] request throws(PlatformLinkError) in
+            guard request.parameters?.value("seq") == .number(1) else { return ResponseBody() }
+            let deadline = ContinuousClock.now + .seconds(1)
+            while ContinuousClock.now < deadline, !link.sent.contains(where: { $0.parameters?.value("seq") == .number(2) }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            throw .timeout("no answer (scripted)")
+        }
+        let setup = try await Self.start(link: link)
+        defer { setup.stop() }
+        let ems = setup.harness
+        async let first = ems.curl("PUT", "/Thingworx/Things/Pump/Properties/seq", body: #"{"seq": 1}"#, auth: false)
+        // The second write starts once the first is on its way to the platform.
+        let started = ContinuousClock.now + .seconds(10)
+        while link.sent.isEmpty, ContinuousClock.now < started { try await Task.sleep(for: .milliseconds(5)) }
+        let second = try await ems.curl("PUT", "/Thingworx/Things/Pump/Properties/seq", body: #"{"seq": 2}"#, auth: false)
+        #expect(try await first.status == 202)
+        #expect(second.status == 202, "the second write queues behind the stored first one")
+        #expect(link.sent.count == 1, "the second write was not sent past the first")
+
+        link.answer { _ in ResponseBody() }
+        let replayer = OutboxReplayer(outbox: setup.outbox, delivery: PlatformLinkDelivery(link: link), logger: Logger(label: "test"))
+        await replayer.drain()
+        let pushed = link.sent.dropFirst().flatMap { $0.parameters?.value("values")?.infoTableValue?.rows ?? [] }.map { $0[1] }
+        #expect(pushed == [.variant(.number(1)), .variant(.number(2))])
     }
 }

@@ -111,11 +111,14 @@ public struct PlatformStoreConfig: ConfigSection {
 
     public init() {}
 
-    public static let summary = "Thing store file (JSON, written atomically); absent keeps things in memory."
+    public static let summary =
+        "Thing store file (SQLite, appended to as values arrive; an old JSON store there is imported once); absent keeps things in memory."
 
     public static var fields: [ConfigField<PlatformStoreConfig>] {
         [
-            .optionalString("path", \.path, "JSON file holding things, properties and history."),
+            .optionalString(
+                "path", \.path,
+                "SQLite file holding things, properties and history; a JSON store of earlier versions found there is imported and kept as <path>.imported-json."),
             .integer("history_limit", \.historyLimit, in: 1...1_000_000, "Values kept per property."),
         ]
     }
