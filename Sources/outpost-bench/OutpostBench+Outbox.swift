@@ -30,10 +30,33 @@ extension OutpostBench {
         @Flag(help: "fsync on every commit instead of crash-safe.") var powerLoss = false
         @Flag(help: "Keep the platform's things in memory instead of its SQLite store file.") var memoryPlatform = false
 
+        final class RoundTrips: @unchecked Sendable {
+            private let lock = NSLock()
+            private var messages = 0
+            private var seconds = 0.0
+
+            func add(_ duration: Double) {
+                lock.withLock {
+                    messages += 1
+                    seconds += duration
+                }
+            }
+
+            var total: (messages: Int, seconds: Double) { lock.withLock { (messages, seconds) } }
+        }
+
         struct UplinkDelivery: OutboxDelivery {
             let uplink: Uplink
+            /// Messages sent and the time spent waiting for their answers (summed over parallel sends),
+            /// to tell the platform round trip from the outbox's own work in the drain figure.
+            let roundTrips = RoundTrips()
             var isConnected: Bool { uplink.isConnected }
             func deliver(_ request: RequestBody) async -> OutboxDeliveryResult {
+                let start = ContinuousClock.now
+                defer {
+                    let seconds = Outbox.seconds(ContinuousClock.now - start)
+                    roundTrips.add(seconds)
+                }
                 do {
                     let reply = try await uplink.send(request)
                     return reply.status.isSuccess ? .delivered : .rejected(reply.status.name)
@@ -96,12 +119,15 @@ extension OutpostBench {
                 guard clock.now < connectDeadline else { throw ValidationError("the uplink did not connect to the in-process platform") }
                 try await Task.sleep(for: .milliseconds(5))
             }
-            let replayer = OutboxReplayer(outbox: outbox, delivery: UplinkDelivery(uplink: uplink), logger: logger)
+            let delivery = UplinkDelivery(uplink: uplink)
+            let replayer = OutboxReplayer(outbox: outbox, delivery: delivery, logger: logger)
             let drainStart = clock.now
             await replayer.drain()
             let drainSeconds = Self.seconds(clock.now - drainStart)
             let after = try await outbox.status()
             print("drain: \(after.delivered) writes to the reference platform: \(BenchClock.round1(drainSeconds)) s = \(BenchClock.rate(Double(after.delivered) / drainSeconds)); left \(after.depth), dead letters \(after.deadLetters)")
+            let trips = delivery.roundTrips.total
+            print("  \(trips.messages) messages; waiting for the platform's answers: \(BenchClock.round1(trips.seconds)) s summed over up to \(settings.parallelThings) parallel things (the rest of \(settings.parallelThings) × \(BenchClock.round1(drainSeconds)) s is the outbox: read, batch, encode, delete)")
 
             // Each writer's values (value % writers) must arrive in the order it wrote them.
             var stored = 0
