@@ -41,8 +41,10 @@ public final class EMSServer: Service, Sendable {
         self.local = LocalEmsServices(
             registry: registry, link: link, resolver: resolver, maskedConfiguration: settings.maskedConfiguration,
             version: settings.version, configFile: settings.configFile, restart: settings.restart,
+            certificateReload: settings.certificateReload,
             outbound: OutboundSettings(proxy: settings.proxy, trustRoots: settings.edgeTrustRoots), logger: logger)
-        self.forwarder = EdgeForwarder(registry: registry, local: local, trustRoots: settings.edgeTrustRoots, logger: logger)
+        self.forwarder = EdgeForwarder(
+            registry: registry, local: local, trustRoots: settings.edgeTrustRoots, trust: settings.edgeTrust, logger: logger)
         local.writes.withLockedValue { $0 = self.writes }
     }
 

@@ -49,6 +49,11 @@ public struct EMSSettings: Sendable {
     public var restart = RestartGate()
     /// PEM CA files trusted, besides the system's, for `https` edge endpoints (`certificates.cert_chain`).
     public var edgeTrustRoots: [String] = []
+    /// The same CAs plus every `*.pem` of `certificates.trusted_directory`, re-read when the files
+    /// change; when set, edge endpoints are verified against it instead of ``edgeTrustRoots``.
+    public var edgeTrust: TrustedCertificates?
+    /// Who may call LocalEms `ReloadCertificates`, and what it reloads.
+    public var certificateReload = CertificateReloadGate()
     /// The `proxy` group when it names a host; only LocalEms `TestPort {useProxy: true}` uses it.
     public var proxy: ProxyConfig?
 
@@ -138,7 +143,17 @@ public struct EMSSettings: Sendable {
         }
         self.bindings = bindings
         self.restart.policy = config.restInterface.restart
+        self.certificateReload.policy = config.restInterface.restart
         self.edgeTrustRoots = config.certificates.certChain
+        let trustedDirectory = config.certificates.trustedDirectory.flatMap { $0.isEmpty ? nil : $0 }
+        if !config.certificates.certChain.isEmpty || trustedDirectory != nil {
+            do {
+                edgeTrust = try TrustedCertificates(
+                    name: "certificates.cert_chain", files: config.certificates.certChain, directory: trustedDirectory)
+            } catch {
+                throw EMSSetupError(error.message)
+            }
+        }
         self.proxy = config.proxy.flatMap { ($0.host ?? "").isEmpty ? nil : $0 }
         self.maskedConfiguration = ConfigMasking.masked(configBytes)
         self.notes = notes

@@ -18,13 +18,18 @@ public final class EdgeForwarder: Sendable {
     /// The verifying client's TLS settings, extended per request with a binding's own `cert_chain`.
     private let verifyingTLS: TLSConfiguration?
     private let lenientClient: HTTPClient
+    /// Reloadable trusted CAs; nil: the files given at init, read once.
+    private let trust: TrustedCertificates?
     private let logger: Logger
     static let maxResponseBytes = 4 * 1024 * 1024
 
     /// - Parameter trustRoots: PEM CA files trusted besides the system's (`certificates.cert_chain`), so
     ///   an edge endpoint with a certificate from a private CA is verified, not just tolerated.
-    init(registry: EdgeRegistry, local: LocalEmsServices, trustRoots: [String] = [], logger: Logger) {
+    ///   `trust`, when given, replaces `trustRoots` and is asked for each request, so a renewed CA file
+    ///   applies to the next connection.
+    init(registry: EdgeRegistry, local: LocalEmsServices, trustRoots: [String] = [], trust: TrustedCertificates? = nil, logger: Logger) {
         self.registry = registry
+        self.trust = trust
         self.local = local
         self.logger = logger
         var verifying = HTTPClient.Configuration()
@@ -99,7 +104,12 @@ public final class EdgeForwarder: Sendable {
             metadata: ["outpost.ems.thing": "\(binding.name)", "outpost.ems.url": "\(url)", "outpost.ems.method": "\(request.method)"])
         let timeout = TimeAmount.nanoseconds(Int64(binding.timeout.components.seconds) * 1_000_000_000 + binding.timeout.components.attoseconds / 1_000_000_000)
         do {
-            let client = binding.scheme == .https && binding.allowSelfSigned ? lenientClient : verifyingClient
+            let lenient = binding.scheme == .https && binding.allowSelfSigned
+            let client = lenient ? lenientClient : verifyingClient
+            if !lenient, let trust, var tls = verifyingTLS {
+                tls.additionalTrustRoots = [.certificates(trust.roots.certificates.map(\.nioCertificate))]
+                http.tlsConfiguration = tls
+            }
             if client === verifyingClient, let tls = tlsConfiguration(for: binding, base: http.tlsConfiguration) { http.tlsConfiguration = tls }
             let response = try await client.execute(http, timeout: timeout)
             let body = try await response.body.collect(upTo: Self.maxResponseBytes)

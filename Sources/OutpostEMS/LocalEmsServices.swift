@@ -19,6 +19,7 @@ public final class LocalEmsServices: Sendable {
     /// nil: the settings name no config file, so nothing can be persisted.
     let configFile: ConfigFileEditor?
     private let restart: RestartGate
+    private let certificateReload: CertificateReloadGate
     /// How TestPort reaches other hosts (proxy, extra trust roots).
     let outbound: OutboundSettings
     /// The write path, for `GetOutboxStatus` (set by ``EMSServer``).
@@ -27,6 +28,7 @@ public final class LocalEmsServices: Sendable {
     init(
         registry: EdgeRegistry, link: any PlatformLink, resolver: SecretResolver?, maskedConfiguration: JSONValue,
         version: String, configFile: String? = nil, restart: RestartGate = RestartGate(),
+        certificateReload: CertificateReloadGate = CertificateReloadGate(),
         outbound: OutboundSettings = OutboundSettings(), logger: Logger
     ) {
         self.outbound = outbound
@@ -37,6 +39,7 @@ public final class LocalEmsServices: Sendable {
         self.version = version
         self.configFile = configFile.map { ConfigFileEditor(path: $0, resolver: resolver) }
         self.restart = restart
+        self.certificateReload = certificateReload
         self.logger = logger
     }
 
@@ -59,6 +62,7 @@ public final class LocalEmsServices: Sendable {
         case "updateconfiguration": return try updateConfiguration(parameters, replace: try bool(parameters, "replace") ?? false)
         case "replaceconfiguration": return try updateConfiguration(parameters, replace: true)
         case "restart": return try restart.request(by: caller, logger: logger)
+        case "reloadcertificates": return try await certificateReload.request(by: caller, logger: logger)
         case "getlogdata": return Self.emptyLog
         case "getoutboxstatus": return try await outboxStatus()
         case "hasedgething":

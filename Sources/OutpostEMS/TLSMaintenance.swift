@@ -1,22 +1,11 @@
-import Dispatch
-public import Foundation
 public import Logging
 public import OutpostTLS
 public import ServiceLifecycle
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Keeps a process's certificates current without restarts: polls the listeners' TLS files and
-/// reloads on change, reloads everything on SIGHUP (`outpost cert reload`), and checks expiry of
-/// every certificate in ``inventory`` at start and daily (warnings at 30, 14 and 7 days, an error once
-/// expired). Every reload outcome is logged: what is now in use, or why new material was refused
-/// while the previous stays.
+/// The EMS's ``TLSMaintenanceLoop`` as a `Service`: reloads the listener's TLS and the trusted CA sets
+/// when their files change or on SIGHUP (`outpost cert reload`), and checks expiry of every certificate
+/// in ``inventory`` at start and daily. Every outcome is logged: what is now in use, or why new
+/// material was refused while the previous stays.
 public struct TLSMaintenance: Service {
     public struct Listener: Sendable {
         public var name: String
@@ -28,66 +17,43 @@ public struct TLSMaintenance: Service {
         }
     }
 
-    public let listeners: [Listener]
-    public let inventory: TLSInventory
+    public let loop: TLSMaintenanceLoop
     public let logger: Logger
     public var pollInterval: Duration = .seconds(2)
     public var expiryInterval: Duration = .seconds(86_400)
 
-    public init(listeners: [Listener], inventory: TLSInventory, logger: Logger) {
-        self.listeners = listeners
-        self.inventory = inventory
+    public var inventory: TLSInventory { loop.inventory }
+
+    /// - Parameter trusted: Trusted CA sets to keep current besides the listeners
+    ///   (`certificates.cert_chain` + `trusted_directory` for edge endpoints).
+    public init(listeners: [Listener], trusted: [TrustedCertificates] = [], inventory: TLSInventory, logger: Logger) {
+        let members: [any TLSReloadable] = listeners.map(\.tls) + trusted.map { $0 }
+        self.loop = TLSMaintenanceLoop(members, inventory: inventory)
         self.logger = logger
-        for listener in listeners { inventory.register(listener.tls) }
     }
 
     public func run() async throws {
-        let listeners = self.listeners
         let logger = self.logger
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangup.setEventHandler {
-            logger.info("SIGHUP: re-reading TLS material")
-            for listener in listeners { Self.log(listener.tls.reload(force: true), listener: listener.name, logger: logger) }
-        }
-        hangup.resume()
-        defer { hangup.cancel() }
-        checkExpiry()
         await cancelWhenGracefulShutdown {
-            var sinceExpiryCheck = Duration.zero
-            while !Task.isCancelled {
-                do {
-                    try await Task.sleep(for: pollInterval)
-                } catch {
-                    return
-                }
-                for listener in listeners { Self.log(listener.tls.reload(), listener: listener.name, logger: logger) }
-                sinceExpiryCheck += pollInterval
-                if sinceExpiryCheck >= expiryInterval {
-                    sinceExpiryCheck = .zero
-                    checkExpiry()
-                }
-            }
+            await loop.run(pollInterval: pollInterval, expiryInterval: expiryInterval) { Self.log($0, logger: logger) }
         }
     }
 
     /// Logs one line per certificate with 30 days or fewer left (error once expired).
-    public func checkExpiry(at now: Date = Date()) {
-        for (entry, message) in inventory.findings(at: now) {
-            if entry.expiry.level.isError {
-                logger.error("\(message)")
-            } else {
-                logger.warning("\(message)")
-            }
-        }
+    public func checkExpiry() {
+        for (entry, message) in loop.expiryFindings() { Self.log(.expiry(entry, message), logger: logger) }
     }
 
-    static func log(_ outcome: ServerTLS.Reload, listener: String, logger: Logger) {
-        guard let message = outcome.message(listener: listener) else { return }
-        if outcome.isFailure {
-            logger.error("\(message)")
-        } else {
-            logger.notice("\(message)")
+    /// One log line per maintenance event, at the level it deserves.
+    public static func log(_ event: TLSMaintenanceLoop.Event, logger: Logger) {
+        switch event {
+        case .hangup:
+            logger.info("SIGHUP: re-reading TLS material")
+        case .reload(let report):
+            guard let message = report.message else { return }
+            if report.isFailure { logger.error("\(message)") } else { logger.notice("\(message)") }
+        case .expiry(let entry, let message):
+            if entry.expiry.level.isError { logger.error("\(message)") } else { logger.warning("\(message)") }
         }
     }
 }

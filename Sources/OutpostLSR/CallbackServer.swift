@@ -1,6 +1,5 @@
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -56,8 +55,12 @@ final class CallbackServer: Sendable {
     func run() async throws {
         let configuration = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
         let server: HTTPServerBuilder
-        if let tls = listener.tls {
-            server = try .tls(.http1(configuration: configuration), tlsConfiguration: tls)
+        if let tls = listener.serverTLS {
+            // The newest context per accepted connection: a rotated certificate or a changed ca.pem
+            // applies to new handshakes, established connections keep theirs.
+            server = HTTPServerBuilder { responder in
+                CallbackTLSChannel(base: HTTP1Channel(responder: responder, configuration: configuration), tls: tls)
+            }
         } else {
             server = .http1(configuration: configuration)
         }

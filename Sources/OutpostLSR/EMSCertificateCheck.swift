@@ -14,7 +14,8 @@ struct EMSCertificateCheck: Sendable {
     let port: Int
     let endpoint: String
     let denySelfSigned: Bool
-    let pinned: [[UInt8]]
+    /// Asked at each check, so a reloaded `rap_cert_file` counts.
+    let pinned: @Sendable () -> [[UInt8]]
 
     /// What the EMS presented.
     enum Outcome: Equatable {
@@ -27,7 +28,7 @@ struct EMSCertificateCheck: Sendable {
     init(connection: EMSConnection) {
         endpoint = connection.endpoint
         denySelfSigned = connection.denySelfSigned
-        pinned = connection.pinnedCertificates
+        pinned = { connection.currentPinnedCertificates }
         var host = endpoint
         var port = 443
         if let colon = endpoint.lastIndex(of: ":") {
@@ -61,7 +62,7 @@ struct EMSCertificateCheck: Sendable {
                 .selfSigned,
                 "the EMS at \(endpoint) presented a self-signed certificate (\(summary.displayName)) and rap_deny_selfsigned is true")
         }
-        guard pinned.contains(der) else {
+        guard pinned().contains(der) else {
             throw EMSClientError(
                 .tls,
                 "the EMS at \(endpoint) presented a self-signed certificate (\(summary.displayName), SHA-256 \(summary.sha256Fingerprint)) that is not in rap_cert_file")

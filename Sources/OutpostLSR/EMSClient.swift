@@ -78,9 +78,14 @@ public final class EMSClient: Sendable {
         if let body {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        let pinned = usePinned.withLockedValue { $0 }
+        if !pinned, connection.trust != nil {
+            // The trusted CAs in use now: a reloaded rap_cert_file applies from the next connection.
+            request.tlsConfiguration = connection.currentTLS()
+        }
         let timeout = TimeAmount.milliseconds(Int64(connection.timeout.components.seconds * 1000 + connection.timeout.components.attoseconds / 1_000_000_000_000_000))
         do {
-            let chosen = usePinned.withLockedValue { $0 } ? (pinnedClient ?? client) : client
+            let chosen = pinned ? (pinnedClient ?? client) : client
             let response = try await chosen.execute(request, timeout: timeout)
             let collected = try await response.body.collect(upTo: Self.maxResponseBytes)
             return EMSReply(status: Int(response.status.code), body: Array(collected.readableBytesView))

@@ -16,22 +16,26 @@ extension LSRSettings {
             timeout: .milliseconds(rap.timeout ?? 10_000))
         if rap.ssl {
             if rap.validate {
-                guard let file = rap.certFile, !file.isEmpty else {
+                let file = rap.certFile ?? ""
+                let directory = (rap.trustedDirectory ?? "").isEmpty ? nil : rap.trustedDirectory
+                guard !file.isEmpty || directory != nil else {
                     throw LSRSetupError(
-                        "rap_validate is true but rap_cert_file is not set: set it to the PEM file of the CA that signed the EMS's certificate")
+                        "rap_validate is true but rap_cert_file is not set: set it to the PEM file of the CA that signed the EMS's certificate (or rap_trusted_directory to a directory of them)")
                 }
-                let roots: TrustRoots
+                let trust: TrustedCertificates
                 do {
-                    roots = try TrustRoots.load([file])
+                    trust = try TrustedCertificates(name: "rap_cert_file", files: file.isEmpty ? [] : [file], directory: directory)
                 } catch {
-                    throw LSRSetupError("rap_cert_file \(file): \(error.message)")
+                    throw LSRSetupError(error.message)
                 }
-                connection.tls = .outpostClient(trustRoots: roots)
-                connection.certificateFile = file
+                connection.tls = .outpostClient(trustRoots: trust.roots)
+                connection.trust = trust
+                connection.certificateFile = file.isEmpty ? directory : file
                 connection.denySelfSigned = rap.denySelfSigned
                 connection.validates = true
-                connection.pinnedCertificates = roots.certificates.map(\.der)
-                notes.append("EMS connection: HTTPS to \(connection.baseURL), certificate verified against \(file)\(rap.denySelfSigned ? ", self-signed refused" : ", self-signed accepted")")
+                connection.pinnedCertificates = trust.roots.certificates.map(\.der)
+                let sources = ([file] + [directory.map { "every *.pem in \($0)" } ?? ""]).filter { !$0.isEmpty }.joined(separator: " and ")
+                notes.append("EMS connection: HTTPS to \(connection.baseURL), certificate verified against \(sources) (reloaded when they change)\(rap.denySelfSigned ? ", self-signed refused" : ", self-signed accepted")")
             } else {
                 connection.tls = .outpostClient(verification: .none)
                 notes.append("EMS connection: HTTPS to \(connection.baseURL) WITHOUT certificate validation (rap_validate = false)")

@@ -1,5 +1,4 @@
 import Foundation
-import NIOSSL
 import OutpostConfig
 import OutpostSecrets
 import OutpostTLS
@@ -12,28 +11,23 @@ extension LSRSettings {
     ) throws(LSRSetupError) -> Listener {
         var listener = Listener(host: server.host, port: server.port, maxClients: server.maxClients)
         if server.ssl {
-            let identity: TLSIdentity
-            if let chain = server.certificateChain, !chain.isEmpty, !server.useDefaultCertificate {
-                guard let key = server.privateKey, !key.isEmpty else {
-                    throw LSRSetupError("script_resource_certificate_chain is set but script_resource_private_key is not: set it to the certificate's encrypted PEM key")
+            let tls = try serverTLS(server, resolver: resolver)
+            listener.serverTLS = tls
+            if let material = tls.material {
+                if material.origin == ServerTLSSource.installDefaultOrigin {
+                    listener.selfSignedCertificate = true
+                    notes.append("callback listener: HTTPS with a self-signed certificate made for this run (development only; set script_resource_tls_directory or script_resource_certificate_chain)")
+                } else {
+                    notes.append("callback listener: HTTPS with \(material.origin) (\(material.defaultIdentity.summary.displayName)), reloaded when the files change")
                 }
-                guard let passphrase = server.passphrase, !passphrase.isEmpty else {
-                    throw LSRSetupError("Unencrypted private keys are not supported. Passphrase must be specified: set script_resource_passphrase")
+                if let clientCA = material.clientCA {
+                    notes.append("callback listener: client certificates required, signed by \(clientCA.paths.joined(separator: ", "))")
                 }
-                do {
-                    identity = try TLSIdentity.load(
-                        certificateFile: chain, keyFile: key,
-                        passphrase: .config(passphrase.rawValue, key: "script_resource_passphrase", resolver: resolver))
-                } catch {
-                    throw LSRSetupError("script_resource TLS: \(error.message)")
+                for name in material.selection.byName.keys.sorted() {
+                    notes.append("callback listener: certificate for SNI name \(name) (and its subdomains)")
                 }
-                notes.append("callback listener: HTTPS with \(chain) (\(identity.summary.displayName))")
-            } else {
-                identity = try RunCertificate.make(host: server.host)
-                listener.selfSignedCertificate = true
-                notes.append("callback listener: HTTPS with a self-signed certificate made for this run (development only; set script_resource_certificate_chain)")
+                for warning in material.warnings { notes.append("callback listener TLS warning: \(warning.message)") }
             }
-            listener.tls = .outpostServer(identity: identity)
         } else {
             notes.append("callback listener: plain HTTP (script_resource_ssl = false)")
         }
@@ -53,12 +47,61 @@ extension LSRSettings {
         }
         return listener
     }
+
+    /// The listener's reloadable TLS: `script_resource_tls_directory` (ca.pem ⇒ client certificates
+    /// required), else `script_resource_certificate_chain` + `script_resource_private_key`, else a
+    /// certificate made for this run.
+    static func serverTLS(
+        _ server: LuaScriptResourceConfig.ScriptResource, resolver: SecretResolver
+    ) throws(LSRSetupError) -> ServerTLS {
+        let directory = (server.tlsDirectory ?? "").isEmpty ? nil : server.tlsDirectory
+        var certificateFile: String?
+        var keyFile: String?
+        if let chain = server.certificateChain, !chain.isEmpty, !server.useDefaultCertificate {
+            guard let key = server.privateKey, !key.isEmpty else {
+                throw LSRSetupError("script_resource_certificate_chain is set but script_resource_private_key is not: set it to the certificate's encrypted PEM key")
+            }
+            guard let passphrase = server.passphrase, !passphrase.isEmpty else {
+                throw LSRSetupError("Unencrypted private keys are not supported. Passphrase must be specified: set script_resource_passphrase")
+            }
+            certificateFile = chain
+            keyFile = key
+        }
+        let runCertificate = RunCertificate(host: server.host)
+        let source = ServerTLSSource(
+            listener: "script_resource", directory: directory, certificateFile: certificateFile, keyFile: keyFile,
+            passphrase: .config(server.passphrase?.rawValue ?? "", key: "script_resource_passphrase", resolver: resolver),
+            installDefault: { try runCertificate.identity() })
+        do throws(TLSMaterialError) {
+            return try ServerTLS(source: source)
+        } catch {
+            throw LSRSetupError("script_resource TLS: \(error.message)")
+        }
+    }
 }
 
 /// A self-signed certificate for one run of the callback listener, when `script_resource_ssl` is on and no
-/// certificate is configured: generated fresh (P-256), never shared between installs, its key only
-/// briefly on disk (encrypted, in a private temporary directory removed at once).
-enum RunCertificate {
+/// certificate is configured: generated fresh (P-256) the first time it is needed and kept for the run
+/// (reloads ask again), never shared between installs, its key only briefly on disk (encrypted, in a
+/// private temporary directory removed at once).
+final class RunCertificate: @unchecked Sendable {
+    private let host: String
+    private let lock = NSLock()
+    private var made: TLSIdentity?
+
+    init(host: String) {
+        self.host = host
+    }
+
+    func identity() throws(LSRSetupError) -> TLSIdentity {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let identity = try Self.make(host: host)
+        made = identity
+        return identity
+    }
+
     static func make(host: String) throws(LSRSetupError) -> TLSIdentity {
         let directory = NSTemporaryDirectory() + "outpost-lsr-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }

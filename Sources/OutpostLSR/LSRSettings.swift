@@ -1,9 +1,8 @@
 import Foundation
-public import NIOSSL
 public import OutpostConfig
 public import OutpostLua
 public import OutpostSecrets
-import OutpostTLS
+public import OutpostTLS
 
 /// Everything the script resource needs, resolved from `config.lua`: the EMS connection, the callback
 /// listener (TLS identity loaded, passwords opened), the things and where their templates are.
@@ -13,18 +12,19 @@ public struct LSRSettings: Sendable {
         public var host: String
         /// 0 picks a free port (tests).
         public var port: Int
-        /// nil: plain HTTP.
-        public var tls: TLSConfiguration?
+        /// nil: plain HTTP. Reloadable: TLS directory (ca.pem ⇒ client certificates required), SNI
+        /// certificates, file watching; each accepted connection takes the newest context.
+        public var serverTLS: ServerTLS?
         /// nil: no authentication.
         public var auth: LSRBasicAuth?
         public var maxClients: Int
         /// The certificate was made for this run (self-signed): the EMS is asked to accept it.
         public var selfSignedCertificate = false
 
-        public init(host: String, port: Int, tls: TLSConfiguration? = nil, auth: LSRBasicAuth? = nil, maxClients: Int = 16) {
+        public init(host: String, port: Int, serverTLS: ServerTLS? = nil, auth: LSRBasicAuth? = nil, maxClients: Int = 16) {
             self.host = host
             self.port = port
-            self.tls = tls
+            self.serverTLS = serverTLS
             self.auth = auth
             self.maxClients = maxClients
         }
@@ -34,7 +34,7 @@ public struct LSRSettings: Sendable {
             ["0.0.0.0", "", "*"].contains(host) ? "127.0.0.1" : host
         }
 
-        public var scheme: String { tls == nil ? "http" : "https" }
+        public var scheme: String { serverTLS == nil ? "http" : "https" }
     }
 
     public var ems: EMSConnection

@@ -3,6 +3,7 @@ public import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 import OutpostConfig
+import OutpostTLS
 public import OutpostLua
 public import ServiceLifecycle
 
@@ -68,6 +69,14 @@ public final class ScriptResource: Service, Sendable {
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await server.run() }
+                    if let maintenance = self.tlsMaintenance() {
+                        let logger = self.logger
+                        group.addTask {
+                            await cancelWhenGracefulShutdown {
+                                await maintenance.run { Self.log($0, logger: logger) }
+                            }
+                        }
+                    }
                     let address: SocketAddress
                     do {
                         address = try await server.address()
@@ -97,6 +106,27 @@ public final class ScriptResource: Service, Sendable {
             throw error
         }
         await client.shutdown()
+    }
+
+    /// The listener's TLS and the trusted CAs of the EMS connection, kept current: reloaded when the
+    /// files change or on SIGHUP, expiry checked at start and daily. nil when neither uses TLS files.
+    private func tlsMaintenance() -> TLSMaintenanceLoop? {
+        var members: [any TLSReloadable] = []
+        if let tls = settings.listener.serverTLS { members.append(tls) }
+        if let trust = settings.ems.trust { members.append(trust) }
+        return members.isEmpty ? nil : TLSMaintenanceLoop(members)
+    }
+
+    static func log(_ event: TLSMaintenanceLoop.Event, logger: Logger) {
+        switch event {
+        case .hangup:
+            logger.info("SIGHUP: re-reading TLS material")
+        case .reload(let report):
+            guard let message = report.message else { return }
+            if report.isFailure { logger.error("\(message)") } else { logger.notice("\(message)") }
+        case .expiry(let entry, let message):
+            if entry.expiry.level.isError { logger.error("\(message)") } else { logger.warning("\(message)") }
+        }
     }
 
     private func loadThings() async -> [(LuaThing, LuaScriptResourceConfig.Script)] {
@@ -130,7 +160,7 @@ public final class ScriptResource: Service, Sendable {
             name: thing.registeredName, host: listener.advertisedHost, port: port, proto: listener.scheme,
             keepalive: script.keepAliveRate, timeout: script.requestTimeout,
             user: settings.callbackUser, password: settings.callbackPassword)
-        registration.allowSelfSigned = listener.tls != nil && listener.selfSignedCertificate
+        registration.allowSelfSigned = listener.serverTLS != nil && listener.selfSignedCertificate
         return ThingRunner(
             thing: thing, script: script, registration: registration, client: client, health: health, refresh: refresh,
             retryInitial: settings.retryInitial, retryMaximum: settings.retryMaximum, logger: logger)

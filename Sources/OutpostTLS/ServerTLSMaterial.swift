@@ -13,6 +13,15 @@ public struct ServerTLSMaterial: Sendable {
     /// The files as they were just before loading.
     public let stamp: FileStamp
 
+    /// The private key files of the default and every SNI certificate (a merged PEM counts as one).
+    public var keyFiles: [String] {
+        var paths = [defaultIdentity.keyPath]
+        for name in selection.byName.keys.sorted() {
+            if let path = selection.byName[name]?.keyPath, !paths.contains(path) { paths.append(path) }
+        }
+        return paths
+    }
+
     /// Every certificate this generation uses, for expiry checks: the default, each SNI certificate,
     /// and the client CAs.
     public func certificatesInUse(listener: String) -> [CertificateInUse] {

@@ -37,6 +37,9 @@ public struct ServerTLSSource: Sendable {
         self.installDefault = installDefault
     }
 
+    /// ``ServerTLSMaterial/origin`` when the default certificate is ``installDefault``.
+    public static let installDefaultOrigin = "this install's generated certificate"
+
     /// Every path whose change should trigger a reload.
     public func watchedPaths() -> [String] {
         var paths: [String] = []
@@ -87,7 +90,7 @@ public struct ServerTLSSource: Sendable {
             } catch {
                 throw TLSMaterialError(.generationFailed, "\(listener): the install's certificate cannot be used: \(error)")
             }
-            origin = "this install's generated certificate"
+            origin = Self.installDefaultOrigin
         }
         guard let defaultIdentity else {
             throw TLSMaterialError(

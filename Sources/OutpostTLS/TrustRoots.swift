@@ -9,6 +9,8 @@ public struct TrustRoots: Sendable {
     /// Every certificate of every file, in order.
     public let certificates: [PEMCertificate]
     public let paths: [String]
+    /// The file each certificate of ``certificates`` came from (same order).
+    public let sources: [String]
     /// e.g. a CA certificate outside its validity period (it will fail verification).
     public let warnings: [TLSWarning]
 
@@ -20,6 +22,7 @@ public struct TrustRoots: Sendable {
     public static func load(_ paths: [String], now: Date = Date()) throws(TLSMaterialError) -> TrustRoots {
         guard !paths.isEmpty else { throw TLSMaterialError(.notACertificate, "no CA certificate file was given") }
         var certificates: [PEMCertificate] = []
+        var sources: [String] = []
         var warnings: [TLSWarning] = []
         for path in paths {
             let loaded = try PEMCertificate.load(path, what: "CA certificate file")
@@ -38,7 +41,8 @@ public struct TrustRoots: Sendable {
                 }
             }
             certificates += loaded
+            sources += Array(repeating: path, count: loaded.count)
         }
-        return TrustRoots(certificates: certificates, paths: paths, warnings: warnings)
+        return TrustRoots(certificates: certificates, paths: paths, sources: sources, warnings: warnings)
     }
 }

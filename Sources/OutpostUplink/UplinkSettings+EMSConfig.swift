@@ -104,7 +104,8 @@ extension UplinkSettings {
 
         var roots: [Certificate] = []
         if certificates.validate {
-            let paths = certificates.certChain.isEmpty ? [Self.systemBundle] : certificates.certChain
+            let configured = certificates.certChain + (certificates.trustedDirectory.map(TrustedCertificates.directoryFiles) ?? [])
+            let paths = configured.isEmpty ? [Self.systemBundle] : configured
             do {
                 let loaded = try TrustRoots.load(paths)
                 roots = loaded.certificates.map(\.certificate)

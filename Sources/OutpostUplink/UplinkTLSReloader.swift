@@ -41,6 +41,9 @@ public final class UplinkTLSReloader: @unchecked Sendable {
 
     static func watchedPaths(_ certificates: CertificatesConfig) -> [String] {
         var paths = certificates.certChain
+        if let directory = certificates.trustedDirectory, !directory.isEmpty {
+            paths += [directory] + TrustedCertificates.directoryFiles(directory)
+        }
         if let client = certificates.clientCert, !client.isEmpty { paths.append(client) }
         if let key = certificates.keyFile, !key.isEmpty { paths.append(key) }
         return paths

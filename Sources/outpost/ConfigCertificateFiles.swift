@@ -49,6 +49,11 @@ struct ConfigCertificateFiles {
         for path in config.certificates.certChain {
             files.append(File(role: "uplink trusted CA", path: path))
         }
+        if let directory = config.certificates.trustedDirectory, !directory.isEmpty {
+            for path in TrustedCertificates.directoryFiles(directory) {
+                files.append(File(role: "uplink trusted CA", path: path))
+            }
+        }
     }
 
     /// Every certificate of every file, with its role; unreadable files come back as errors.

@@ -35,6 +35,13 @@ extension Outpost {
         @Flag(name: .long, help: "Skip the live handshakes (check files only).")
         var offline = false
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Roots the listener's clients trust (PEM), to tell a missing intermediate from a leaf signed by a root; repeatable (default: the system bundle).",
+                valueName: "FILE"))
+        var caFile: [String] = []
+
         func run() async throws {
             let (emsConfig, stateDirectory) = try Outpost.Cert.loadEMSConfig(config, stateDir: stateDir)
             var report = DoctorReport()
@@ -109,21 +116,36 @@ extension Outpost {
             return identity.summary
         }
 
-        /// A chain that does not end at a self-issued certificate is probably missing intermediates.
+        /// Tells a leaf signed directly by a root clients trust (fine) from a missing intermediate: the
+        /// issuer of the last certificate sent is looked up in --ca-file, else in the system bundle.
         private func checkChain(_ identity: TLSIdentity, report: inout DoctorReport) {
-            let chain = identity.chainSummaries
-            guard let last = chain.last else { return }
-            if chain.count == 1 && last.isSelfIssued {
+            let files = caFile.isEmpty ? [Self.systemBundle] : caFile
+            let searched = caFile.isEmpty ? "the system trust store" : files.joined(separator: ", ")
+            let fix = "append the intermediate certificate(s) to the certificate file or to chain.pem"
+            switch ChainCompleteness.evaluate(identity, candidates: ChainCompleteness.candidates(from: files)) {
+            case .selfSigned:
                 report.ok("http_server chain", "self-signed certificate: clients must trust it directly (outpost cert export)")
-            } else if last.isSelfIssued {
-                report.ok("http_server chain", "complete up to \(last.displayName)")
-            } else {
+            case .endsAtRoot(let root):
+                report.ok("http_server chain", "complete up to the root \(root.displayName)")
+            case .signedByTrustedRoot(let root, let file):
+                report.ok("http_server chain", "signed directly by the root \(root.displayName) (in \(file)), which clients hold: nothing is missing")
+            case .intermediateMissing(let intermediate, let file):
                 report.warn(
-                    "http_server chain", "ends at \(last.displayName), issued by \(last.issuer), which is not included: fine if that is a root clients trust, "
-                        + "but clients cannot build the chain if it is an intermediate",
-                    fix: "append the intermediate certificate(s) to the certificate file or to chain.pem")
+                    "http_server chain",
+                    "intermediate missing: the chain ends at \(identity.chainSummaries.last?.displayName ?? "?"), issued by the intermediate "
+                        + "\(intermediate.displayName) (found in \(file), issued by \(intermediate.issuer)), which is not sent; clients cannot build the chain",
+                    fix: fix)
+            case .issuerNotFound(let issuer):
+                report.warn(
+                    "http_server chain",
+                    "the chain ends at \(identity.chainSummaries.last?.displayName ?? "?"), issued by \(issuer), which is neither sent nor a root in "
+                        + "\(searched): an intermediate is missing, or clients must be given that root",
+                    fix: fix + ", or pass the roots your clients trust with --ca-file to check again")
             }
         }
+
+        /// Debian's CA bundle: the roots clients of the listener are assumed to trust without --ca-file.
+        static let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
 
         private func checkUplink(_ certificates: CertificatesConfig, resolver: SecretResolver, report: inout DoctorReport) {
             if let client = certificates.clientCert, !client.isEmpty {

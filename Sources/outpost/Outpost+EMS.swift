@@ -86,7 +86,20 @@ extension Outpost {
             let restart = EMSRestartRequest()
             loadedSettings.configFile = config
             loadedSettings.restart.handler = { restart.request() }
+            // Certificate reload (file changes, SIGHUP, LocalEms ReloadCertificates) and daily expiry checks.
+            let inventory = TLSInventory()
+            let maintenance = TLSMaintenance(
+                listeners: loadedSettings.serverTLS.map { [TLSMaintenance.Listener(name: "http_server", tls: $0)] } ?? [],
+                trusted: loadedSettings.edgeTrust.map { [$0] } ?? [], inventory: inventory, logger: logger)
+            loadedSettings.certificateReload.loop = maintenance.loop
             let settings = loadedSettings
+            // strict_permissions: refuse to start when the config or a key file is open to others (else warned above).
+            var permissions = StartupPermissions()
+            permissions.add("config file", config)
+            permissions.add("secret key file", resolver.keyFilePath)
+            for path in settings.serverTLS?.material?.keyFiles ?? [] { permissions.add("private key file", path) }
+            permissions.add("private key file", emsConfig.certificates.keyFile ?? emsConfig.certificates.clientCert)
+            _ = try permissions.enforce(strict: emsConfig.strictPermissions, setting: "strict_permissions")
 
             let handler = EMSUplinkHandler()
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -112,12 +125,13 @@ extension Outpost {
             let server = EMSServer(settings: settings, link: link, writes: outbox?.sink, resolver: resolver, logger: logger)
             handler.attach(server.forwarder)
             services.append(.init(service: server))
-            // Certificate reload (file changes, SIGHUP) and daily expiry checks.
-            let inventory = TLSInventory()
             let certificateFiles = ConfigCertificateFiles(config: emsConfig, stateDirectory: directory)
-            inventory.register { certificateFiles.certificates().inUse.filter { $0.role.hasPrefix("uplink") } }
-            let listeners = settings.serverTLS.map { [TLSMaintenance.Listener(name: "http_server", tls: $0)] } ?? []
-            services.append(.init(service: TLSMaintenance(listeners: listeners, inventory: inventory, logger: logger)))
+            // The uplink's certificates (its trusted CAs are already in the inventory when edgeTrust holds them).
+            let withTrust = settings.edgeTrust == nil
+            inventory.register {
+                certificateFiles.certificates().inUse.filter { $0.role.hasPrefix("uplink client certificate") || withTrust && $0.role.hasPrefix("uplink") }
+            }
+            services.append(.init(service: maintenance))
             for note in settings.notes {
                 ConsoleOutput.error("outpost ems: \(note)\n")
             }

@@ -6,6 +6,7 @@ import OutpostConfig
 import OutpostLSR
 import OutpostLua
 import OutpostSecrets
+import OutpostTLS
 import ServiceLifecycle
 import UnixSignals
 
@@ -69,6 +70,15 @@ extension Outpost {
                 settings = try LSRSettings(config: luaConfig, configPath: config, resolver: resolver)
             } catch {
                 throw CLIError(error.message)
+            }
+            // The config and key files: warned about when others can read them, refused with strict_permissions.
+            var permissions = StartupPermissions()
+            permissions.add("config file", config)
+            permissions.add("secret key file", resolver.keyFilePath)
+            for path in settings.listener.serverTLS?.material?.keyFiles ?? [] { permissions.add("private key file", path) }
+            for exposed in try permissions.enforce(strict: luaConfig.strictPermissions, setting: "scripts.strict_permissions")
+            where exposed.role != "private key file" {
+                ConsoleOutput.error("outpost lsr: warning: \(exposed.message)\n")
             }
             guard !luaConfig.things.isEmpty else {
                 throw CLIError("\(config) defines no things: add scripts.<Name> = { file = \"thing.lua\", template = \"<template>\" }")

@@ -10,7 +10,7 @@ import Testing
     static let notInEMS54Complete: Set<String> = [
         "rest_interface.restart",
         "certificates.fingerprints",
-        "http_server.tls_directory",
+        "http_server.tls_directory", "certificates.trusted_directory", "strict_permissions",
         "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability",
         "auto_bind[].cert_chain",
     ]
@@ -27,7 +27,7 @@ import Testing
         let properties = try #require(schema["properties"] as? [String: Any])
         #expect(Set(properties.keys) == [
             "ws_servers", "resource", "appKey", "logger", "http_server", "fips", "ws_connection", "proxy",
-            "offline_msg_store", "certificates", "auto_bind", "tunnel", "file", "rest_interface",
+            "offline_msg_store", "certificates", "auto_bind", "tunnel", "file", "rest_interface", "strict_permissions",
         ])
         let http = try #require(properties["http_server"] as? [String: Any])
         let httpProperties = try #require(http["properties"] as? [String: Any])

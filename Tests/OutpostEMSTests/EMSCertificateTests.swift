@@ -107,14 +107,14 @@ struct TestPKI {
     }
 
     /// `NAME.key` and `NAME.pem` signed by `ca`.
-    func issue(_ name: String, commonName: String, by ca: String, server: Bool) throws {
+    func issue(_ name: String, commonName: String, by ca: String, server: Bool, days: Int = 30) throws {
         try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
         try openssl(["req", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-out", "\(name).csr"])
         let extensions = server ? "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n" : "extendedKeyUsage=clientAuth\n"
         try extensions.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
         try openssl([
             "x509", "-req", "-in", "\(name).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-set_serial",
-            String(Int.random(in: 1000...999_999)), "-days", "30", "-extfile", "\(name).ext", "-out", "\(name).pem",
+            String(Int.random(in: 1000...999_999)), "-days", String(days), "-extfile", "\(name).ext", "-out", "\(name).pem",
         ])
     }
 

@@ -4,6 +4,9 @@ public struct CertificatesConfig: ConfigSection {
     /// false: the guide's table says true, its prose and the shipped files say false (spec §7.5).
     public var allowSelfSigned = false
     public var certChain: [String] = []
+    /// An Outpost addition: every `*.pem` in this directory is trusted as well as `cert_chain` (for the
+    /// platform and for HTTPS edge endpoints); re-read when files are added, removed or changed.
+    public var trustedDirectory: String?
     public var clientCert: String?
     public var keyFile: String?
     public var keyPassphrase: ConfigSecret?
@@ -21,6 +24,7 @@ public struct CertificatesConfig: ConfigSection {
             .bool("validate", \.validate, "Verify the platform's certificate."),
             .bool("allow_self_signed", \.allowSelfSigned, "Accept a self-signed platform certificate."),
             .stringList("cert_chain", \.certChain, "PEM file(s) of trusted CA certificates."),
+            .optionalString("trusted_directory", \.trustedDirectory, "Directory whose *.pem files are all trusted CA certificates, besides cert_chain (platform and HTTPS edge endpoints). Reloaded on change."),
             .optionalString("client_cert", \.clientCert, "PEM client certificate (chain) for mutual TLS."),
             .optionalString("key_file", \.keyFile, "Private key of client_cert, normally encrypted PKCS#8; absent when client_cert is a merged PEM holding the key."),
             .secret("key_passphrase", \.keyPassphrase, "Passphrase of key_file."),

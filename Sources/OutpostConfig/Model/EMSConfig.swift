@@ -17,6 +17,9 @@ public struct EMSConfig: ConfigSection {
     public var tunnel = TunnelConfig()
     public var file = FileTransferConfig()
     public var restInterface = RestInterfaceConfig()
+    /// An Outpost addition: refuse to start when this file or a private key file is accessible by
+    /// group or others (default: warn at start).
+    public var strictPermissions = false
 
     public init() {}
 
@@ -38,6 +41,7 @@ public struct EMSConfig: ConfigSection {
             .section("tunnel", \.tunnel, TunnelConfig.summary),
             .section("file", \.file, FileTransferConfig.summary),
             .section("rest_interface", \.restInterface, RestInterfaceConfig.summary),
+            .bool("strict_permissions", \.strictPermissions, "Refuse to start when config.json or a private key file is accessible by group or others (false: warn at start)."),
         ]
     }
 

@@ -32,7 +32,9 @@ extension LuaScriptResourceConfig {
             let hint = suggestion.map { "; did you mean scripts.\($0)?" } ?? "; settings are written scripts.<key> = value"
             reader.add(.warning, .unknownKey, stray.key, "global variable is not a setting and is ignored\(hint)", stray.position)
         }
-        if config.scriptResource.certificateChain == nil || latest["script_resource_use_default_certificate"] != nil {
+        if config.scriptResource.certificateChain == nil && config.scriptResource.tlsDirectory == nil
+            || latest["script_resource_use_default_certificate"] != nil
+        {
             // keep the explicit value or the default (true)
         } else {
             config.scriptResource.useDefaultCertificate = false

@@ -31,6 +31,9 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
         public var password: ConfigSecret?
         public var validate = true
         public var certFile: String?
+        /// `rap_trusted_directory` (an Outpost addition): every `*.pem` in it is trusted as well as
+        /// `rap_cert_file`; both are re-read when they change.
+        public var trustedDirectory: String?
         public var denySelfSigned = true
     }
 
@@ -43,6 +46,9 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
         public var certificateChain: String?
         public var privateKey: String?
         public var passphrase: ConfigSecret?
+        /// `script_resource_tls_directory` (an Outpost addition): key.pem, cert.pem (+ chain.pem), and
+        /// ca.pem to require client certificates signed by it; reloaded when the files change.
+        public var tlsDirectory: String?
         /// Default: true only when no certificate chain is configured.
         public var useDefaultCertificate = true
         public var authenticate = true
@@ -104,6 +110,9 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
     public var logging = Logging()
     public var limits = ScriptLimits()
     public var fipsEnabled = false
+    /// `strict_permissions` (an Outpost addition): refuse to start when config.lua or a private key
+    /// file is accessible by group or others, instead of warning.
+    public var strictPermissions = false
     public var rap = RAP()
     public var scriptResource = ScriptResource()
     /// `http_timeout`: the timeout of `tw_http` clients, in milliseconds.
@@ -134,10 +143,10 @@ public struct LuaScriptResourceConfig: Sendable, Equatable {
         "log_level", "log_audit_target", "log_publish_directory", "log_publish_level", "log_max_file_storage",
         "log_auto_flush", "log_flush_chunk_size", "log_buffer_size", "fips_enabled",
         "rap_host", "rap_port", "rap_ssl", "rap_timeout", "rap_server_authenticate", "rap_userid", "rap_password",
-        "rap_validate", "rap_cert_file", "rap_deny_selfsigned",
+        "rap_validate", "rap_cert_file", "rap_trusted_directory", "rap_deny_selfsigned", "strict_permissions",
         "script_resource_host", "script_resource_port", "script_resource_ssl", "script_resource_certificate_chain",
         "script_resource_certificate", "script_resource_private_key", "script_resource_passphrase",
-        "script_resource_use_default_certificate", "script_resource_authenticate", "script_resource_userid",
+        "script_resource_use_default_certificate", "script_resource_tls_directory", "script_resource_authenticate", "script_resource_userid",
         "script_resource_password", "max_clients", "http_timeout",
         "script_directory", "data_directory", "script_library_path", "script_lib_path", "script_clib_path",
         "lua_instruction_limit", "lua_memory_limit_mb", "lua_call_timeout",

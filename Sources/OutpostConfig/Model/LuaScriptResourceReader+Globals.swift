@@ -53,6 +53,9 @@ extension LuaScriptResourceReader {
         case "rap_password": config.rap.password = secret(key, value, p)
         case "rap_validate": config.rap.validate = bool(key, value, p) ?? config.rap.validate
         case "rap_cert_file": config.rap.certFile = string(key, value, p)
+        case "rap_trusted_directory": config.rap.trustedDirectory = string(key, value, p)
+        case "strict_permissions": config.strictPermissions = bool(key, value, p) ?? config.strictPermissions
+        case "script_resource_tls_directory": config.scriptResource.tlsDirectory = string(key, value, p)
         case "rap_deny_selfsigned": config.rap.denySelfSigned = bool(key, value, p) ?? config.rap.denySelfSigned
         case "script_resource_host": config.scriptResource.host = string(key, value, p) ?? config.scriptResource.host
         case "script_resource_port":

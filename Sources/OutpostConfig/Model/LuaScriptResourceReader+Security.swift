@@ -20,7 +20,7 @@ extension LuaScriptResourceReader {
         if config.rap.ssl && config.rap.validate && !config.rap.denySelfSigned {
             insecure("rap_deny_selfsigned", "Self signed certificates are enabled for the RAP connection: any self-signed server is accepted as the EMS; set rap_deny_selfsigned = true")
         }
-        if config.rap.ssl && config.rap.validate && (config.rap.certFile ?? "").isEmpty {
+        if config.rap.ssl && config.rap.validate && (config.rap.certFile ?? "").isEmpty && (config.rap.trustedDirectory ?? "").isEmpty {
             add(.warning, .missing, "rap_cert_file", "rap_validate is on but rap_cert_file is not set: every request to the EMS will fail certificate validation; set it to the EMS's CA (PEM)", presentKeys["rap_validate"])
         }
         if !config.rap.serverAuthenticate {
@@ -33,7 +33,7 @@ extension LuaScriptResourceReader {
         } else if server.useDefaultCertificate {
             insecure(presentKeys["script_resource_use_default_certificate"] != nil ? "script_resource_use_default_certificate" : "script_resource_ssl",
                      "the script resource's HTTP server uses the built-in certificate, which is self-signed and shared by every installation: development only; set script_resource_certificate_chain, script_resource_private_key and script_resource_passphrase")
-        } else {
+        } else if (server.tlsDirectory ?? "").isEmpty {
             if (server.certificateChain ?? "").isEmpty {
                 add(.error, .missing, "script_resource_certificate_chain", "HTTPS without the built-in certificate needs script_resource_certificate_chain (PEM)", presentKeys["script_resource_use_default_certificate"])
             }

@@ -16,7 +16,9 @@ public enum ConfigKeyUsage {
         "ws_connection.connect_retry_interval", "ws_connection.max_connect_delay",
         "certificates.validate", "certificates.allow_self_signed", "certificates.cert_chain",
         "certificates.client_cert", "certificates.key_file", "certificates.key_passphrase",
-        "certificates.fingerprints",
+        "certificates.fingerprints", "certificates.trusted_directory",
+        // Start-up refuses readable config and key files when set.
+        "strict_permissions",
         "auto_bind[].name", "auto_bind[].gateway",
         // The EMS REST facade (OutpostEMS).
         "http_server.host", "http_server.port", "http_server.ports_to_try", "http_server.ssl",
