@@ -15,7 +15,7 @@ extension OutboxSettings {
             durability: config.durability == .powerLoss ? .powerLoss : .crashSafe,
             maxBytes: Int64(config.maxSize),
             maxAge: config.maxAge > 0 ? .seconds(config.maxAge) : nil,
-            overflow: config.overflow == .dropOldest ? .dropOldest : .rejectNew)
+            overflow: config.overflow == .dropOldest ? .dropOldest : .rejectNew, batchEntries: config.batchEntries)
     }
 }
 

@@ -11,7 +11,7 @@ import Testing
         "rest_interface.restart",
         "certificates.fingerprints",
         "http_server.tls_directory", "certificates.trusted_directory", "strict_permissions",
-        "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability",
+        "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability", "offline_msg_store.batch_entries",
         "auto_bind[].cert_chain",
     ]
 

@@ -26,6 +26,8 @@ public struct OfflineMessageStoreConfig: ConfigSection {
     public var maxAge = 0
     public var overflow = Overflow.rejectNew
     public var durability = Durability.crashSafe
+    /// Most stored writes of a thing merged into one push on replay; 1 replays each write as received.
+    public var batchEntries = 500
 
     public init() {}
 
@@ -44,6 +46,9 @@ public struct OfflineMessageStoreConfig: ConfigSection {
                 "Writes older than this are moved to the dead letters instead of sent; 0: no limit."),
             .choice("overflow", \.overflow, "When max_size is reached: \"reject-new\" (507) or \"drop-oldest\" (logged, counted)."),
             .choice("durability", \.durability, "\"crash-safe\" (survives a process kill) or \"power-loss\" (fsync per commit)."),
+            .integer(
+                "batch_entries", \.batchEntries, in: 1...10_000,
+                "Most stored property writes of a thing sent as one UpdateSubscribedPropertyValues push on replay; 1 replays each write as it was received."),
         ]
     }
 }

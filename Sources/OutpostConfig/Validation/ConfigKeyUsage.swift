@@ -32,6 +32,7 @@ public enum ConfigKeyUsage {
         // The durable outbox (OutpostOutbox).
         "offline_msg_store.enabled", "offline_msg_store.directory", "offline_msg_store.max_size",
         "offline_msg_store.max_age", "offline_msg_store.overflow", "offline_msg_store.durability",
+        "offline_msg_store.batch_entries",
     ]
 
     public static func isUsed(_ genericPath: String) -> Bool {
