@@ -274,7 +274,7 @@ struct EMSResponder: HTTPResponder {
         if name != "*" && table.dataShape.index(of: name) == nil {
             throw .badRequest("the body has no value for property '\(name)'; send {\"\(name)\": value}")
         }
-        if table.rows.isEmpty { throw .badRequest("the body has no row of values") }
+        if table.rowCount == 0 { throw .badRequest("the body has no row of values") }
         return table
     }
 }

@@ -122,7 +122,7 @@ struct CallbackResponder: HTTPResponder {
                 } catch {
                     throw CallbackError(.badRequest, "Request to set property \(name) did not contain valid data: \(error)")
                 }
-                guard let value = table.value(name) ?? table.rows.first?.first else {
+                guard let value = table.value(name) ?? table.value(row: 0, column: 0) else {
                     throw CallbackError(.badRequest, "Request to set property \(name) did not contain valid data: no value for \(name) in the first row")
                 }
                 try await thing.write(name, value)

@@ -56,7 +56,7 @@ public struct OutboxBatch: Sendable {
     static func rows(of request: RequestBody, time: Int64) -> [[Primitive]]? {
         switch (request.method, request.characteristic) {
         case (.put, .properties):
-            guard let table = request.parameters, let row = table.rows.first, table.rows.count == 1 else { return nil }
+            guard let table = request.parameters, table.rowCount == 1, let row = table.row(0) else { return nil }
             let fields = table.dataShape.fields
             guard fields.count == row.count, !fields.isEmpty else { return nil }
             if request.target != "*" && (fields.count != 1 || fields[0].name != request.target) { return nil }
@@ -70,8 +70,8 @@ public struct OutboxBatch: Sendable {
             let timeIndex = shape.index(of: "time")
             let qualityIndex = shape.index(of: "quality")
             var rows: [[Primitive]] = []
-            for row in values.rows {
-                guard row.indices.contains(name), row.indices.contains(value) else { return nil }
+            for index in 0..<values.rowCount {
+                guard let row = values.row(index), row.indices.contains(name), row.indices.contains(value) else { return nil }
                 var stamp = Primitive.datetime(time)
                 if let timeIndex, row.indices.contains(timeIndex), case .datetime = row[timeIndex] { stamp = row[timeIndex] }
                 var quality = Primitive.string("GOOD")

@@ -72,7 +72,7 @@ struct AdminAPI: Sendable {
             object.append("status", .string(response.status.name))
             if let reason = response.reason { object.append("reason", .string(reason)) }
             if let content = response.content {
-                if request.characteristic == .properties, let value = content.value(request.target) ?? content.rows.first?.first {
+                if request.characteristic == .properties, let value = content.value(request.target) ?? content.value(row: 0, column: 0) {
                     object.append("value", value.adminJSON)
                     object.append("baseType", .string(value.adminBaseType))
                 }

@@ -27,7 +27,7 @@ struct PlatformRequestHandling {
             guard let parameters = request.parameters else {
                 return ResponseBody(status: .badRequest, reason: "a property write needs a value")
             }
-            let value = parameters.value(request.target) ?? parameters.rows.first?.first ?? .nothing
+            let value = parameters.value(request.target) ?? parameters.value(row: 0, column: 0) ?? .nothing
             store.recordProperty(
                 thing: request.entityName, property: request.target,
                 ThingStore.PropertyRecord(value: value, time: ThingStore.nowMillis()))
@@ -51,14 +51,16 @@ struct PlatformRequestHandling {
             }
             let timeIndex = shape.index(of: "time")
             let qualityIndex = shape.index(of: "quality")
-            for row in values.rows where row.indices.contains(nameIndex) && row.indices.contains(valueIndex) {
-                guard let name = row[nameIndex].stringValue else { continue }
-                var value = row[valueIndex]
+            // Value by value: `rows` would build an array per row of every push.
+            for row in 0..<values.rowCount {
+                guard let name = values.value(row: row, column: nameIndex)?.stringValue,
+                    var value = values.value(row: row, column: valueIndex)
+                else { continue }
                 if case .variant(let inner) = value { value = inner }
                 var time = ThingStore.nowMillis()
-                if let timeIndex, row.indices.contains(timeIndex), case .datetime(let ms) = row[timeIndex] { time = ms }
+                if let timeIndex, case .datetime(let ms) = values.value(row: row, column: timeIndex) { time = ms }
                 var quality = "GOOD"
-                if let qualityIndex, row.indices.contains(qualityIndex), let text = row[qualityIndex].stringValue { quality = text }
+                if let qualityIndex, let text = values.value(row: row, column: qualityIndex)?.stringValue { quality = text }
                 store.recordProperty(
                     thing: request.entityName, property: name,
                     ThingStore.PropertyRecord(value: value, time: time, quality: quality))

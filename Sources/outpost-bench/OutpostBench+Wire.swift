@@ -2,6 +2,12 @@ import ArgumentParser
 import NIOCore
 import OutpostWire
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension OutpostBench {
     /// Encode and decode of a property push (`UpdateSubscribedPropertyValues`, `alwayson.md` §5e) with
     /// several rows, the message an edge sends most.
@@ -11,10 +17,21 @@ extension OutpostBench {
             discussion: """
                 The message is a POST of UpdateSubscribedPropertyValues whose 'values' InfoTable has \
                 --rows rows (name, VARIANT NUMBER value, DATETIME time, quality), as the C SDK sends it. \
-                Encoding reuses one buffer (clear, then encode), as an uplink does; decoding builds the \
-                full message value from the bytes, once statelessly and once through a per-connection \
-                MultipartAssembler (with its string cache), as the uplink and the platform receive. Goal \
-                on a 2-core machine: 1 M/s encode, 500 k/s decode with 10 rows.
+                Encoding reuses one buffer (clear, then encode), as an uplink does. Decoding builds the \
+                full message value from the bytes and frees it again inside the timed loop (every string, \
+                field list and row storage is allocated and released per message), once statelessly and \
+                once through a per-connection MultipartAssembler (with its string cache), as the uplink \
+                and the platform receive. Goal on this 2-core machine: 1 M/s encode, 500 k/s decode with \
+                10 rows.
+
+                Each figure is printed as the wall-clock rate and the rate per CPU-second of the \
+                measuring thread, with the load average at the end of the run: wall-clock figures are \
+                only comparable on a quiet machine (load average well below the core count). To \
+                reproduce: `swift run -c release outpost-bench wire` on a quiet machine. For a \
+                load-independent figure count instructions with callgrind on a copy of the release \
+                binary stripped of debug information: run `valgrind --tool=callgrind --only decode \
+                --iterations 20000 --rounds 1` and the same with `--iterations 1`, and divide the \
+                difference of the two totals by 19999 (the command lines are printed after the figures).
                 """
         )
 
@@ -83,6 +100,23 @@ extension OutpostBench {
                 report("decode via MultipartAssembler (per-connection string cache)", assembledBest, size: size)
             }
             print("  (checksum \(checksum))")
+            print("  load average \(Self.loadAverage()) (1, 5, 15 min) on \(Self.coreCount()) cores at the end of the run")
+            print("  reproduce: swift run -c release outpost-bench wire --rows \(rows) --iterations \(iterations) --rounds \(rounds)")
+            print("  instructions per message (load-independent): strip --strip-debug <release>/outpost-bench -o /tmp/bench;")
+            print("    valgrind --tool=callgrind /tmp/bench wire --only decode --rounds 1 --iterations 20000  (and --iterations 1);")
+            print("    (total of the first - total of the second) / 19999")
+        }
+
+        /// `1.05 0.98 0.91` from `getloadavg` (what `uptime` prints), or `unknown`.
+        static func loadAverage() -> String {
+            var loads = [Double](repeating: 0, count: 3)
+            guard getloadavg(&loads, 3) == 3 else { return "unknown" }
+            return loads.map { String(($0 * 100).rounded() / 100) }.joined(separator: " ")
+        }
+
+        /// Cores online, for reading the load average.
+        static func coreCount() -> Int {
+            Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         }
 
         private func report(_ what: String, _ elapsed: BenchClock.Elapsed, size: Int) {

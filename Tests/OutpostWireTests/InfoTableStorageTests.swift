@@ -98,4 +98,27 @@ struct InfoTableStorageTests {
         #expect(decoded == table)
         #expect(decoded.row(299) == rows[299])
     }
+
+    @Test
+    func copiesOfATable_changeIndependently() throws {
+        let long = String(repeating: "a long heap string ", count: 3)
+        var original = InfoTable(fields: fields, rows: [[.integer(1), .variant(.string(long))]])
+        let snapshot = original
+        var copy = original
+        for index in 2...40 {
+            copy.appendRow([.integer(Int32(index)), .variant(.string(long + "\(index)"))])
+        }
+        copy.appendRow([.integer(41)])
+        original.appendRow([.integer(99), .variant(.number(9))])
+
+        #expect(snapshot.rows == [[.integer(1), .variant(.string(long))]])
+        #expect(original.rows == [[.integer(1), .variant(.string(long))], [.integer(99), .variant(.number(9))]])
+        #expect(copy.rowCount == 41)
+        #expect(copy.row(39) == [.integer(40), .variant(.string(long + "40"))])
+        #expect(copy.row(40) == [.integer(41)])
+        #expect(copy.row(0) == snapshot.row(0))
+        #expect(try roundTrip(copy) == copy)
+        #expect(copy != original && original != snapshot)
+        #expect(Set([snapshot, original, copy, snapshot]).count == 3)
+    }
 }

@@ -18,18 +18,20 @@ extension AlwaysOnMessage {
     }
 
     private init(decoding buffer: ByteBuffer, limits: WireLimits, cache: inout WireStringCache?) throws(WireError) {
-        // Outcome variables rather than a returned `Result`: the message is moved out, not copied.
-        var parsed: (AlwaysOnMessage, Int?)? = nil
+        // Outcome variables rather than a returned `Result`, and the message built in place: each copy
+        // of a decoded message retains and later releases everything in it.
+        var decoded: AlwaysOnMessage? = nil
+        var chunkDataOffset: Int? = nil
         var failure: WireError? = nil
         buffer.withUnsafeReadableBytes { bytes in
             do throws(WireError) {
-                parsed = try AlwaysOnMessage.parse(bytes, limits: limits, cache: &cache)
+                chunkDataOffset = try AlwaysOnMessage.parse(bytes, limits: limits, cache: &cache, into: &decoded)
             } catch {
                 failure = error
             }
         }
         if let failure { throw failure }
-        var (message, chunkDataOffset) = parsed.take()!
+        var message = decoded.take()!
         if let chunkDataOffset, case .chunk(var chunk) = message.body {
             chunk.data = buffer.getSlice(
                 at: buffer.readerIndex + chunkDataOffset,
@@ -53,13 +55,14 @@ extension AlwaysOnMessage {
         try self.init(decoding: ByteBuffer(bytes: bytes), limits: limits)
     }
 
-    /// The message and, for a chunk, the offset where its data starts (the data is sliced from the
-    /// `ByteBuffer` by the caller, so chunks share the input's storage).
+    /// Decodes the message into `result` and returns, for a chunk, the offset where its data starts
+    /// (the data is sliced from the `ByteBuffer` by the caller, so chunks share the input's storage).
     private static func parse(
         _ bytes: UnsafeRawBufferPointer,
         limits: WireLimits,
-        cache: inout WireStringCache?
-    ) throws(WireError) -> (AlwaysOnMessage, Int?) {
+        cache: inout WireStringCache?,
+        into result: inout AlwaysOnMessage?
+    ) throws(WireError) -> Int? {
         guard bytes.count <= limits.maxMessageSize else {
             throw WireError(
                 .messageTooLarge,
@@ -118,13 +121,13 @@ extension AlwaysOnMessage {
             }
         }
         let spelling = reader.spelling.isCanonical ? nil : reader.spelling
-        let message = AlwaysOnMessage(
+        result = AlwaysOnMessage(
             requestID: requestID,
             endpointID: endpointID,
             sessionID: sessionID,
             body: body,
             spelling: spelling
         )
-        return (message, chunkDataOffset)
+        return chunkDataOffset
     }
 }

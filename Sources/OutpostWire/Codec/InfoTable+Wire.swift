@@ -4,6 +4,19 @@ extension WireReader {
     /// DataShape then rows, each list ended by a `00` marker (§4.5). The caller has already counted
     /// this table's nesting level.
     mutating func infoTable() throws(WireError) -> InfoTable {
+        let fields: [FieldDefinition]
+        if let known = knownDataShape() {
+            fields = known
+        } else {
+            fields = try dataShapeFields()
+        }
+        var table = InfoTable(dataShape: DataShape(fields: fields))
+        try rows(into: &table)
+        return table
+    }
+
+    /// The field definitions, each after a `01` entry marker, up to the `00` end marker.
+    private mutating func dataShapeFields() throws(WireError) -> [FieldDefinition] {
         var fields: [FieldDefinition] = []
         while try flag("DataShape entry marker") {
             let fieldStart = position
@@ -34,39 +47,36 @@ extension WireReader {
             }
             fields.append(FieldDefinition(name: name, description: description, baseType: baseType, aspects: aspects))
         }
-        var table = InfoTable(dataShape: DataShape(fields: fields))
-        try rows(into: &table)
-        return table
+        return fields
     }
 
     /// The rows, straight into the table's flat storage: while every row has the same non-zero count
     /// the values are simply appended; the first row that differs switches to the ragged layout.
     private mutating func rows(into table: inout InfoTable) throws(WireError) {
-        var cells: [InfoTableCell] = []
+        var cells = InfoTableCells()
         var width = 0
         var rowCount = 0
         var ragged = false
         while try flag("row marker") {
-            let rowStart = position
             let count = Int(try uint16("row value count"))
             if rowCount == 0 {
-                // Each value takes at least its type byte.
-                cells.reserveCapacity(min(count, remaining))
+                cells.reserveCapacity(firstCapacity(rowWidth: count))
                 width = count
                 ragged = count == 0
             } else if !ragged && count != width {
                 cells = Self.raggedCells(cells, width: width)
                 ragged = true
             }
+            let rowStart = position
             for _ in 0..<count {
-                cells.append(try cell())
+                cells.appendToOwnStorage(try cell())
             }
-            if ragged { cells.append(.rowEnd) }
+            if ragged { cells.appendToOwnStorage(.rowEnd) }
             rowCount += 1
-            if rowCount == 1, remaining > 0, bytes[position] != 0 {
-                // More rows follow, and rows of one table tend to be alike: room for as many as fit in
-                // what is left (at most 64 rows' worth), bounded by the input's size.
-                let rowBytes = position - rowStart + 1
+            if rowCount == 1, remaining > 0, bytes[position] != 0, cells.capacity - cells.count < count {
+                // More rows follow and the first one could not be measured in advance: room for as many
+                // rows like it as fit in what is left (at most 64), bounded by the input's size.
+                let rowBytes = position - rowStart + 3
                 let more = min(64, 1 + remaining / rowBytes)
                 cells.reserveCapacity(cells.count + min(more * max(count, 1), remaining + 1))
             }
@@ -75,9 +85,53 @@ extension WireReader {
         table.layout = ragged ? -rowCount : width
     }
 
+    /// Room to reserve before decoding the first row of `rowWidth` values (the cursor is at its first
+    /// value). Rows of one table tend to be alike, so when the first row holds only values whose size
+    /// the bytes tell at a glance, there is room for as many such rows as the bytes left could hold
+    /// (at most 64); otherwise for this row. Never more values than bytes left, since each takes one.
+    private func firstCapacity(rowWidth: Int) -> Int {
+        guard rowWidth > 0 else { return 0 }
+        var offset = position
+        for _ in 0..<rowWidth {
+            guard let size = flatValueSize(at: offset) else { return min(rowWidth, remaining) }
+            offset &+= size
+        }
+        // A row also takes its marker and its two-byte count.
+        let rowBytes = offset - position + 3
+        let rows = min(64, max(1, (remaining + 3) / rowBytes))
+        return min(rows * rowWidth, remaining + 1)
+    }
+
+    /// Bytes taken by the typed value at `offset` when it is a fixed-size value, a short STRING or a
+    /// VARIANT of one; `nil` for anything else or when it would run past the end. Only a guess for
+    /// ``firstCapacity(rowWidth:)``: nothing is decoded or checked here.
+    private func flatValueSize(at offset: Int) -> Int? {
+        guard offset < bytes.count else { return nil }
+        var size = 0
+        var typeOffset = offset
+        if bytes[offset] == BaseType.variant.rawValue {
+            size = 1
+            typeOffset &+= 1
+            guard typeOffset < bytes.count else { return nil }
+        }
+        switch bytes[typeOffset] {
+        case BaseType.nothing.rawValue: size &+= 1
+        case BaseType.boolean.rawValue: size &+= 2
+        case BaseType.integer.rawValue: size &+= 5
+        case BaseType.number.rawValue, BaseType.datetime.rawValue: size &+= 9
+        case BaseType.location.rawValue: size &+= 25
+        case BaseType.string.rawValue:
+            guard typeOffset &+ 1 < bytes.count, bytes[typeOffset &+ 1] < 0x80 else { return nil }
+            size &+= 2 &+ Int(bytes[typeOffset &+ 1])
+        default:
+            return nil
+        }
+        return offset &+ size <= bytes.count ? size : nil
+    }
+
     /// `cells` of uniform rows of `width` values with a row end after each.
-    private static func raggedCells(_ cells: [InfoTableCell], width: Int) -> [InfoTableCell] {
-        var result: [InfoTableCell] = []
+    private static func raggedCells(_ cells: InfoTableCells, width: Int) -> InfoTableCells {
+        var result = InfoTableCells()
         result.reserveCapacity(cells.count + cells.count / width + 8)
         for index in cells.indices {
             result.append(cells[index])

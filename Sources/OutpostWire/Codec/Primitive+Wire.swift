@@ -12,20 +12,31 @@ extension WireReader {
         let typeByte = try byte("base type byte")
         if typeByte == BaseType.variant.rawValue {
             try enterNested(at: typeOffset)
-            let inner = try primitive()
+            let innerOffset = position
+            let inner = try commonValue(ofType: try byte("base type byte"), at: innerOffset)
             leaveNested()
             return .variant(inner)
         }
-        // The types of a property push's other columns, without the call into the general switch.
+        return .value(try commonValue(ofType: typeByte, at: typeOffset))
+    }
+
+    /// As ``value(ofType:at:)``, with the types of a property push's columns (and BOOLEAN, INTEGER)
+    /// decoded right here, without the call into the general switch.
+    @inline(__always)
+    mutating func commonValue(ofType typeByte: UInt8, at typeOffset: Int) throws(WireError) -> Primitive {
         switch typeByte {
         case BaseType.string.rawValue:
-            return .value(.text(.string, try string("string value")))
+            return .text(.string, try string("string value"))
         case BaseType.number.rawValue:
-            return .value(.number(Double(bitPattern: try uint64("NUMBER value"))))
+            return .number(Double(bitPattern: try uint64("NUMBER value")))
         case BaseType.datetime.rawValue:
-            return .value(.datetime(Int64(bitPattern: try uint64("DATETIME value"))))
+            return .datetime(Int64(bitPattern: try uint64("DATETIME value")))
+        case BaseType.boolean.rawValue:
+            return .boolean(try flag("BOOLEAN value"))
+        case BaseType.integer.rawValue:
+            return .integer(Int32(bitPattern: try uint32("INTEGER value")))
         default:
-            return .value(try value(ofType: typeByte, at: typeOffset))
+            return try value(ofType: typeByte, at: typeOffset)
         }
     }
 

@@ -96,7 +96,38 @@ struct WireReader: ~Copyable {
     // MARK: Strings (§4.2)
 
     /// A length-prefixed string: one byte below 0x80, else four bytes with bit 31 set.
+    ///
+    /// Inlined for the case nearly every string of a property push takes (1–15 ASCII bytes, with at
+    /// least 16 bytes after the length byte, so two word loads stay inside the message): a few
+    /// instructions in the caller instead of a call. Everything else goes to ``otherString(_:)``.
+    @inline(__always)
     mutating func string(_ field: StaticString) throws(WireError) -> String {
+        let start = position
+        if composesSmallStrings && bytes.count &- start >= 17 {
+            let count = Int(bytes.load(fromByteOffset: start, as: UInt8.self))
+            if UInt(bitPattern: count &- 1) < UInt(SmallASCIIString.maxCount) {
+                var low = bytes.loadUnaligned(fromByteOffset: start &+ 1, as: UInt64.self)
+                var high = bytes.loadUnaligned(fromByteOffset: start &+ 9, as: UInt64.self)
+                if count < 8 {
+                    low &= (1 &<< (UInt64(truncatingIfNeeded: count) &* 8)) &- 1
+                    high = 0
+                } else {
+                    high &= (1 &<< (UInt64(truncatingIfNeeded: count &- 8) &* 8)) &- 1
+                }
+                if SmallASCIIString.isASCII(low: low, high: high) {
+                    position = start &+ 1 &+ count
+                    stringOrdinal &+= 1
+                    return SmallASCIIString.compose(low: low, high: high, count: count)
+                }
+            }
+        }
+        return try otherString(field)
+    }
+
+    /// ``string(_:)`` for every case but the inlined one: long and non-ASCII strings, the 4-byte
+    /// length form, strings near the end of the message, and every error.
+    @inline(never)
+    private mutating func otherString(_ field: StaticString) throws(WireError) -> String {
         let start = position
         let first = try byte(field)
         let length: Int
@@ -131,6 +162,7 @@ struct WireReader: ~Copyable {
         }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
         position &+= length
+        if let known = WireKnownForms.name(slice) { return known }
         if length <= WireStringCache.maxLength && cache != nil,
             let cached = cache!.string(for: slice, make: { Self.validString($0) })
         {
@@ -190,6 +222,21 @@ struct WireReader: ~Copyable {
         if value == BaseType.infoTable.rawValue { return true }
         if value != BaseType.nothing.rawValue { spelling.flagBytes[ordinal] = value }
         return false
+    }
+
+    // MARK: Known forms
+
+    /// The fields of a DataShape the C SDK sends in nearly every message (``WireKnownForms``), if its
+    /// exact bytes start at the cursor; they are then consumed, ordinals included.
+    mutating func knownDataShape() -> [FieldDefinition]? {
+        guard let index = WireKnownForms.shape(at: UnsafeRawBufferPointer(rebasing: bytes[position...])) else {
+            return nil
+        }
+        let shape = WireKnownForms.shapes[index]
+        position &+= shape.bytes.count
+        stringOrdinal &+= shape.stringCount
+        flagOrdinal &+= shape.flagCount
+        return shape.fields
     }
 
     // MARK: Nesting

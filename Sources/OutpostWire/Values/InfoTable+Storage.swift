@@ -61,7 +61,7 @@ extension InfoTable {
             return
         }
         if count == 0 && !values.isEmpty {
-            cells = values.map(InfoTableCell.init)
+            cells = InfoTableCells(values.lazy.map(InfoTableCell.init))
             layout = values.count
             return
         }
@@ -73,7 +73,7 @@ extension InfoTable {
     }
 
     /// Calls `body` with the stored values of each row in order.
-    func forEachRow<E: Error>(_ body: (ArraySlice<InfoTableCell>) throws(E) -> Void) throws(E) {
+    func forEachRow<E: Error>(_ body: (Slice<InfoTableCells>) throws(E) -> Void) throws(E) {
         if layout > 0 {
             var start = 0
             while start < cells.count {
@@ -106,7 +106,7 @@ extension InfoTable {
     /// Rewrites uniform storage in the ragged form (a row end after every row).
     private mutating func makeRagged() {
         let width = layout
-        var ragged: [InfoTableCell] = []
+        var ragged = InfoTableCells()
         ragged.reserveCapacity(cells.count + cells.count / width + 1)
         for (index, cell) in cells.enumerated() {
             ragged.append(cell)
@@ -117,9 +117,9 @@ extension InfoTable {
     }
 
     /// Flat storage and layout for nested rows, in the canonical form.
-    static func storage(for rows: [[Primitive]]) -> (cells: [InfoTableCell], layout: Int) {
+    static func storage(for rows: [[Primitive]]) -> (cells: InfoTableCells, layout: Int) {
         guard let width = rows.first?.count, width > 0, rows.allSatisfy({ $0.count == width }) else {
-            var cells: [InfoTableCell] = []
+            var cells = InfoTableCells()
             cells.reserveCapacity(rows.reduce(rows.count) { $0 + $1.count })
             for row in rows {
                 for value in row { cells.append(InfoTableCell(value)) }
@@ -127,7 +127,7 @@ extension InfoTable {
             }
             return (cells, -rows.count)
         }
-        var cells: [InfoTableCell] = []
+        var cells = InfoTableCells()
         cells.reserveCapacity(width * rows.count)
         for row in rows {
             for value in row { cells.append(InfoTableCell(value)) }

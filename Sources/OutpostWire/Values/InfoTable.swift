@@ -12,7 +12,7 @@
 public struct InfoTable: Sendable, Hashable {
     public var dataShape: DataShape
     /// The values of every row, one after another; VARIANTs are unboxed (``InfoTableCell``).
-    var cells: [InfoTableCell]
+    var cells: InfoTableCells
     /// How `cells` splits into rows: a positive value is the width of every row; otherwise the
     /// negated row count, with each row closed by an ``InfoTableCell/rowEnd`` cell. The uniform form is
     /// used exactly when there is at least one row and every row holds the same, non-zero number of
