@@ -7,11 +7,14 @@ import Foundation
 /// that failure, so long-running commands write through here and lose the line, not the service.
 enum ConsoleOutput {
     static func out(_ text: String) { write(STDOUT_FILENO, text) }
-    static func error(_ text: String) { write(STDERR_FILENO, text) }
+    static func error(_ text: String) { write(STDERR_FILENO, Array(text.utf8)) }
+    /// Raw bytes to standard output (binary output of the wire tools).
+    static func out(bytes: [UInt8]) { write(STDOUT_FILENO, bytes) }
 
-    /// Writes all of `text` or gives up at the first error other than `EINTR`.
-    private static func write(_ descriptor: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
+    private static func write(_ descriptor: Int32, _ text: String) { write(descriptor, Array(text.utf8)) }
+
+    /// Writes all of `bytes` or gives up at the first error other than `EINTR`.
+    private static func write(_ descriptor: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }

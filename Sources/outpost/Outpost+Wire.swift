@@ -136,7 +136,7 @@ extension Outpost.Wire {
                 throw WireIO.failure("cannot encode: \(error)")
             }
             if binary {
-                FileHandle.standardOutput.write(Data(bytes))
+                ConsoleOutput.out(bytes: bytes)
             } else {
                 print(WireHex.encode(bytes, spaced: spaced))
             }
@@ -152,7 +152,7 @@ private enum WireIO {
 
     /// Prints `error: …` to standard error and gives the exit status 1 to throw.
     static func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        ConsoleOutput.error("error: \(message)\n")
         return ExitCode.failure
     }
 }

@@ -163,7 +163,7 @@ struct ConnectProxy {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let port = Int(text) {
                 return ConnectProxy(process: process, port: port, logPath: directory + "/log")
@@ -171,7 +171,7 @@ struct ConnectProxy {
             try await Task.sleep(for: .milliseconds(20))
         }
         process.terminate()
-        throw HarnessError("the python CONNECT proxy did not start within 20 s")
+        throw HarnessError("the python CONNECT proxy did not start within 60 s")
     }
 
     func stop() {
