@@ -35,25 +35,12 @@ public struct TLSMaintenance: Service {
     public func run() async throws {
         let logger = self.logger
         await cancelWhenGracefulShutdown {
-            await loop.run(pollInterval: pollInterval, expiryInterval: expiryInterval) { Self.log($0, logger: logger) }
+            await loop.run(pollInterval: pollInterval, expiryInterval: expiryInterval) { $0.log(to: logger) }
         }
     }
 
     /// Logs one line per certificate with 30 days or fewer left (error once expired).
     public func checkExpiry() {
-        for (entry, message) in loop.expiryFindings() { Self.log(.expiry(entry, message), logger: logger) }
-    }
-
-    /// One log line per maintenance event, at the level it deserves.
-    public static func log(_ event: TLSMaintenanceLoop.Event, logger: Logger) {
-        switch event {
-        case .hangup:
-            logger.info("SIGHUP: re-reading TLS material")
-        case .reload(let report):
-            guard let message = report.message else { return }
-            if report.isFailure { logger.error("\(message)") } else { logger.notice("\(message)") }
-        case .expiry(let entry, let message):
-            if entry.expiry.level.isError { logger.error("\(message)") } else { logger.warning("\(message)") }
-        }
+        for (entry, message) in loop.expiryFindings() { TLSMaintenanceLoop.Event.expiry(entry, message).log(to: logger) }
     }
 }

@@ -73,7 +73,7 @@ public final class ScriptResource: Service, Sendable {
                         let logger = self.logger
                         group.addTask {
                             await cancelWhenGracefulShutdown {
-                                await maintenance.run { Self.log($0, logger: logger) }
+                                await maintenance.run { $0.log(to: logger) }
                             }
                         }
                     }
@@ -115,18 +115,6 @@ public final class ScriptResource: Service, Sendable {
         if let tls = settings.listener.serverTLS { members.append(tls) }
         if let trust = settings.ems.trust { members.append(trust) }
         return members.isEmpty ? nil : TLSMaintenanceLoop(members)
-    }
-
-    static func log(_ event: TLSMaintenanceLoop.Event, logger: Logger) {
-        switch event {
-        case .hangup:
-            logger.info("SIGHUP: re-reading TLS material")
-        case .reload(let report):
-            guard let message = report.message else { return }
-            if report.isFailure { logger.error("\(message)") } else { logger.notice("\(message)") }
-        case .expiry(let entry, let message):
-            if entry.expiry.level.isError { logger.error("\(message)") } else { logger.warning("\(message)") }
-        }
     }
 
     private func loadThings() async -> [(LuaThing, LuaScriptResourceConfig.Script)] {

@@ -96,7 +96,7 @@ public final class PlatformServer: Service, Sendable {
                 group.addTask { try await adminServer.serve(admin) }
                 if let tls = settings.serverTLS {
                     // File changes and SIGHUP reload the listener's material; expiry is checked at start and daily.
-                    group.addTask { await TLSMaintenanceLoop([tls]).run { Self.log($0, logger: logger) } }
+                    group.addTask { await TLSMaintenanceLoop([tls]).run { $0.log(to: logger) } }
                 }
                 group.addTask {
                     try await alwaysOn.closeFuture.get()
@@ -124,19 +124,6 @@ public final class PlatformServer: Service, Sendable {
     }
 
     private struct StopServing: Error {}
-
-    /// One log line per TLS maintenance event: reloads, refused material, certificates close to expiry.
-    static func log(_ event: TLSMaintenanceLoop.Event, logger: Logger) {
-        switch event {
-        case .hangup:
-            logger.info("SIGHUP: re-reading TLS material")
-        case .reload(let report):
-            guard let message = report.message else { return }
-            if report.isFailure { logger.error("\(message)") } else { logger.notice("\(message)") }
-        case .expiry(let entry, let message):
-            if entry.expiry.level.isError { logger.error("\(message)") } else { logger.warning("\(message)") }
-        }
-    }
 
     private func bindAlwaysOn() async throws -> any Channel {
         let settings = self.settings
