@@ -19,6 +19,8 @@ public final class EMSServer: Service, Sendable {
     private let logger: Logger
     private let local: LocalEmsServices
     private let bound = NIOLockedValueBox<BoundState>(BoundState())
+    /// Shared by every connection of this listener, whichever event loop accepted it.
+    private let limiter: ConnectionLimiter
 
     private struct BoundState {
         var address: SocketAddress?
@@ -38,6 +40,7 @@ public final class EMSServer: Service, Sendable {
         self.writes = writes ?? DirectWriteSink(link: link)
         self.logger = logger
         self.registry = EdgeRegistry(settings.bindings)
+        self.limiter = ConnectionLimiter(limit: settings.maxClients)
         self.local = LocalEmsServices(
             registry: registry, link: link, resolver: resolver, maskedConfiguration: settings.maskedConfiguration,
             version: settings.version, configFile: settings.configFile, restart: settings.restart,
@@ -47,6 +50,9 @@ public final class EMSServer: Service, Sendable {
             registry: registry, local: local, trustRoots: settings.edgeTrustRoots, trust: settings.edgeTrust, logger: logger)
         local.writes.withLockedValue { $0 = self.writes }
     }
+
+    /// Client connections open now, served or being refused (what `max_clients` is checked against).
+    public var openConnections: Int { limiter.current }
 
     /// The address the listener is bound to, once it is.
     public func address() async throws -> SocketAddress {
@@ -91,7 +97,7 @@ public final class EMSServer: Service, Sendable {
         let responder = EMSResponder(
             settings: settings, link: link, writes: writes, registry: registry, local: local,
             throttle: LoginThrottle(limit: settings.failedLoginLimit, window: settings.failedLoginWindow), logger: logger)
-        let limiter = ConnectionLimiter(limit: settings.maxClients)
+        let limiter = self.limiter
         let logger = self.logger
         let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout.components.seconds * 1000))
         let bodyTimeout = TimeAmount.nanoseconds(
