@@ -58,6 +58,8 @@ public final class OutboxReplayer: Sendable {
                             metadata: ["outpost.outbox.expired": "\(expired)"])
                     }
                 }
+                // Another process (`outpost outbox retry|purge`) may have changed the queues.
+                try await store.refreshQueueCounts()
                 let things = try await store.queuedThings()
                 if things.isEmpty { return }
                 let stalled = await drain(things)
@@ -96,8 +98,10 @@ public final class OutboxReplayer: Sendable {
     /// Sends one thing's queue in order; true if it stopped on a retryable failure.
     private func drain(thing: String) async -> Bool {
         do throws(OutboxError) {
+            // Entries up to `after` were delivered and deleted in this pass.
+            var after: Int64 = 0
             while !Task.isCancelled {
-                let queue = try await store.peek(thing: thing, limit: settings.batchEntries)
+                let queue = try await store.peek(thing: thing, after: after, limit: settings.batchEntries)
                 if queue.isEmpty { return false }
                 let (batch, undecodable) = OutboxBatch.first(of: queue, maxEntries: settings.batchEntries, maxBytes: settings.batchBytes)
                 for (entry, error) in undecodable {
@@ -106,7 +110,10 @@ public final class OutboxReplayer: Sendable {
                 guard let batch else { continue }
                 switch await delivery.deliver(batch.request) {
                 case .delivered:
-                    try await store.acknowledge(batch.entries.map(\.id))
+                    let first = batch.entries[0].id
+                    let last = batch.entries[batch.entries.count - 1].id
+                    try await store.acknowledge(thing: thing, from: first, through: last)
+                    after = last
                 case .retry(let reason):
                     try await store.recordFailure(batch.entries.map(\.id), reason: reason)
                     logger.debug("outbox delivery will be retried", metadata: ["outpost.outbox.thing": "\(thing)", "outpost.error": "\(reason)"])

@@ -62,6 +62,10 @@ extension OutboxStore {
             }
             let row = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM outbox_dead_letter WHERE \(filter)", arguments: arguments)
+            var perThing: [String: Int] = [:]
+            let things = try Row.fetchCursor(
+                db, sql: "SELECT thing, COUNT(*) FROM outbox_dead_letter WHERE \(filter) GROUP BY thing", arguments: arguments)
+            while let thing = try things.next() { perThing[thing[0]] = thing[1] }
             try db.execute(
                 sql: """
                     INSERT INTO outbox_entry (thing, kind, target, created_ms, size, attempts, last_error, payload)
@@ -71,6 +75,7 @@ extension OutboxStore {
             try db.execute(sql: "DELETE FROM outbox_dead_letter WHERE \(filter)", arguments: arguments)
             let count: Int = row?["n"] ?? 0
             try Self.adjust(db, bytes: row?["b"] ?? 0, depth: count)
+            self.queueCounts.apply(perThing)
             return count
         }
     }
@@ -89,7 +94,7 @@ extension OutboxStore {
             }
             var total = 0
             for start in stride(from: 0, to: victims.count, by: 10_000) {
-                let removed = try Self.removeEntries(db, ids: Array(victims[start..<min(victims.count, start + 10_000)]))
+                let removed = try self.removeEntries(db, ids: Array(victims[start..<min(victims.count, start + 10_000)]))
                 try Self.adjust(db, bytes: -removed.bytes, depth: -removed.count)
                 total += removed.count
             }

@@ -50,7 +50,9 @@ extension OutboxStore {
             guard check == ["ok"] else {
                 throw OutboxError.corrupt(path: path, detail: "quick_check: " + check.prefix(3).joined(separator: "; "))
             }
-            return OutboxStore(settings: settings, pool: pool, logger: logger)
+            let store = OutboxStore(settings: settings, pool: pool, logger: logger)
+            try pool.writeWithoutTransaction { db in try store.queueCounts.refresh(db, force: true) }
+            return store
         } catch {
             throw map(error, path: path)
         }

@@ -18,10 +18,10 @@ extension OutboxStore {
                     var victims: [Int64] = []
                     let cursor = try Row.fetchCursor(db, sql: "SELECT id, size FROM outbox_entry ORDER BY id")
                     while freed < excess, let row = try cursor.next() {
-                        victims.append(row["id"])
-                        freed += row["size"] as Int64
+                        victims.append(row[0])
+                        freed += row[1] as Int64
                     }
-                    let removed = try Self.removeEntries(db, ids: victims)
+                    let removed = try self.removeEntries(db, ids: victims)
                     stored -= removed.bytes
                     dropped = removed.count
                     try Self.adjust(db, bytes: -removed.bytes, depth: -removed.count, dropped: removed.count)
@@ -31,6 +31,7 @@ extension OutboxStore {
             results.reserveCapacity(entries.count)
             var added: Int64 = 0
             var count = 0
+            var perThing: [String: Int] = [:]
             let statement = try db.cachedStatement(
                 sql: "INSERT INTO outbox_entry (thing, kind, target, created_ms, size, payload) VALUES (?, ?, ?, ?, ?, ?)")
             for entry in entries {
@@ -43,8 +44,10 @@ extension OutboxStore {
                 results.append(.success(db.lastInsertedRowID))
                 added += size
                 count += 1
+                perThing[entry.thing, default: 0] += 1
             }
             try Self.adjust(db, bytes: added, depth: count)
+            self.queueCounts.apply(perThing)
             return (results, dropped)
         }
         if dropped > 0 {
@@ -55,10 +58,22 @@ extension OutboxStore {
         return results
     }
 
-    /// Whether anything is queued for `thing`.
+    /// Whether anything is queued for `thing`: from the in-memory counts (``OutboxQueueCounts``),
+    /// rebuilt from the file first when a failed transaction left them in doubt.
     public func hasQueued(thing: String) async throws(OutboxError) -> Bool {
-        try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM outbox_entry WHERE thing = ?)", arguments: [thing]) ?? false
+        if let queued = queueCounts.hasQueued(thing) { return queued }
+        try await refreshQueueCounts()
+        return queueCounts.hasQueued(thing) ?? true
+    }
+
+    /// Rebuilds the in-memory queued counts if another process changed the file (e.g. `outpost
+    /// outbox retry`) or a transaction failed; cheap otherwise (one pragma on the writer).
+    public func refreshQueueCounts() async throws(OutboxError) {
+        let counts = queueCounts
+        do {
+            try await pool.writeWithoutTransaction { db in try counts.refresh(db) }
+        } catch {
+            throw map(error)
         }
     }
 
@@ -69,19 +84,48 @@ extension OutboxStore {
         }
     }
 
-    /// The first entries of `thing`'s queue, oldest first.
-    public func peek(thing: String, limit: Int) async throws(OutboxError) -> [OutboxEntry] {
+    /// The first entries of `thing`'s queue after id `after`, oldest first. Columns by position from
+    /// a cached statement: decoding rows by column name cost more than SQLite's own work.
+    public func peek(thing: String, after: Int64 = 0, limit: Int) async throws(OutboxError) -> [OutboxEntry] {
         try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox_entry WHERE thing = ? ORDER BY id LIMIT ?", arguments: [thing, limit]
-            ).map(Self.entry)
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT id, kind, target, created_ms, size, attempts, last_error, payload FROM outbox_entry
+                    WHERE thing = ? AND id > ? ORDER BY id LIMIT ?
+                    """)
+            var entries: [OutboxEntry] = []
+            entries.reserveCapacity(limit)
+            let rows = try Row.fetchCursor(statement, arguments: [thing, after, limit])
+            while let row = try rows.next() {
+                let payload = try row.withUnsafeData(atIndex: 7) { data in data.map { [UInt8]($0) } ?? [] }
+                entries.append(
+                    OutboxEntry(
+                        id: row[0], thing: thing, kind: row[1], target: row[2], createdMillis: row[3], size: row[4],
+                        attempts: row[5], lastError: row[6], payload: payload))
+            }
+            return entries
         }
     }
 
     /// The platform acknowledged these entries: delete them.
     public func acknowledge(_ ids: [Int64]) async throws(OutboxError) {
         try await write { db in
-            let removed = try Self.removeEntries(db, ids: ids)
+            let removed = try self.removeEntries(db, ids: ids)
+            try Self.adjust(db, bytes: -removed.bytes, depth: -removed.count, delivered: removed.count)
+        }
+    }
+
+    /// The platform acknowledged a run of `thing`'s queue (the replayer's batch: the thing's entries
+    /// from `first` to `last` in id order, with none of the thing's left out between them, as ids only
+    /// grow): one range delete on the `(thing, id)` index instead of a list of ids.
+    func acknowledge(thing: String, from first: Int64, through last: Int64) async throws(OutboxError) {
+        try await write { db in
+            let statement = try db.cachedStatement(
+                sql: "DELETE FROM outbox_entry WHERE thing = ? AND id BETWEEN ? AND ? RETURNING size")
+            var removed = Removed()
+            let sizes = try Int64.fetchCursor(statement, arguments: [thing, first, last])
+            while let size = try sizes.next() { removed.add(thing: thing, size: size) }
+            self.queueCounts.apply(removed.perThing)
             try Self.adjust(db, bytes: -removed.bytes, depth: -removed.count, delivered: removed.count)
         }
     }
@@ -109,7 +153,7 @@ extension OutboxStore {
                     FROM outbox_entry WHERE id IN (\(list)) ORDER BY id
                     """,
                 arguments: StatementArguments([now, reason] as [any DatabaseValueConvertible]) + StatementArguments(ids))
-            let removed = try Self.removeEntries(db, ids: ids)
+            let removed = try self.removeEntries(db, ids: ids)
             try Self.adjust(db, bytes: -removed.bytes, depth: -removed.count, expired: expired ? removed.count : 0)
         }
     }

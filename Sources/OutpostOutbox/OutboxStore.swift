@@ -9,6 +9,8 @@ public final class OutboxStore: Sendable {
     public let settings: OutboxSettings
     let pool: DatabasePool
     let logger: Logger
+    /// Per-thing queued counts in memory (``hasQueued(thing:)`` without a query).
+    let queueCounts = OutboxQueueCounts()
 
     /// A write about to be stored.
     struct NewEntry: Sendable {
@@ -28,12 +30,16 @@ public final class OutboxStore: Sendable {
     static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// Runs a write transaction, mapping SQLite errors to ``OutboxError``.
+    /// A failed transaction may have been counted in ``queueCounts`` before it rolled back: they are
+    /// rebuilt before the next use.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(OutboxError) -> T {
         do {
             return try await pool.write(body)
         } catch let error as OutboxError {
+            queueCounts.markStale()
             throw error
         } catch {
+            queueCounts.markStale()
             throw map(error)
         }
     }
@@ -86,17 +92,29 @@ public final class OutboxStore: Sendable {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
-    /// Deletes queued entries by id; returns how many existed and their bytes (ids already gone are skipped).
-    static func removeEntries(_ db: Database, ids: [Int64]) throws -> (count: Int, bytes: Int64) {
-        guard !ids.isEmpty else { return (0, 0) }
-        let list = placeholders(ids.count)
-        let arguments = StatementArguments(ids)
-        let row = try Row.fetchOne(
-            db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM outbox_entry WHERE id IN (\(list))",
-            arguments: arguments)
-        let count: Int = row?["n"] ?? 0
-        let bytes: Int64 = row?["b"] ?? 0
-        try db.execute(sql: "DELETE FROM outbox_entry WHERE id IN (\(list))", arguments: arguments)
-        return (count, bytes)
+    /// What a delete removed: rows, payload bytes, and rows per thing (for ``queueCounts``).
+    struct Removed {
+        var count = 0
+        var bytes: Int64 = 0
+        var perThing: [String: Int] = [:]
+
+        mutating func add(thing: String, size: Int64) {
+            count += 1
+            bytes += size
+            perThing[thing, default: 0] -= 1
+        }
+    }
+
+    /// Deletes queued entries by id and takes them off ``queueCounts``; returns how many existed and
+    /// their bytes (ids already gone are skipped). Inside the caller's transaction.
+    func removeEntries(_ db: Database, ids: [Int64]) throws -> Removed {
+        var removed = Removed()
+        guard !ids.isEmpty else { return removed }
+        let rows = try Row.fetchCursor(
+            db, sql: "DELETE FROM outbox_entry WHERE id IN (\(Self.placeholders(ids.count))) RETURNING thing, size",
+            arguments: StatementArguments(ids))
+        while let row = try rows.next() { removed.add(thing: row[0], size: row[1]) }
+        queueCounts.apply(removed.perThing)
+        return removed
     }
 }

@@ -4,13 +4,15 @@ import NIOConcurrencyHelpers
 import OutpostWire
 
 /// The store file: SQLite (GRDB, WAL, synchronous=NORMAL: survives a crash of the platform, not
-/// necessarily a power cut), append-only for history. One row per thing (connection info) and one
-/// row per property value; history beyond the limit is trimmed per property as it grows.
+/// necessarily a power cut), append-only for history. One row per thing (connection info), one per
+/// property (its integer key) and one per property value; history beyond the limit is trimmed per
+/// property as it grows.
 extension ThingStore {
     struct Opened {
         var queue: DatabaseQueue
         var things: [String: ThingRecord]
         var importedJSON: String?
+        var writerState: WriterState
     }
 
     /// SQLite files start with this; anything else at `store.path` is taken for an old JSON store.
@@ -43,16 +45,17 @@ extension ThingStore {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try migrator.migrate(queue)
-            let things = try queue.write { db -> [String: ThingRecord] in
+            let (things, state) = try queue.write { db -> ([String: ThingRecord], WriterState) in
                 let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 guard check == ["ok"] else {
                     throw PlatformError(.storage, "the thing store \(path) is damaged (quick_check: \(check.prefix(3).joined(separator: "; "))); move it away to start empty")
                 }
-                if let imported { try insert(imported, into: db) }
+                var state = try WriterState.load(db)
+                if let imported { try insert(imported, into: db, state: &state) }
                 try trimAll(db, limit: historyLimit)
-                return try load(db)
+                return (try load(db), state)
             }
-            return Opened(queue: queue, things: things, importedJSON: importedJSON)
+            return Opened(queue: queue, things: things, importedJSON: importedJSON, writerState: state)
         } catch let error as PlatformError {
             throw error
         } catch {
@@ -88,112 +91,81 @@ extension ThingStore {
                     CREATE INDEX property_history_key ON property_history(thing, property, id);
                     """)
         }
+        // v2: a value row is two integers of key, a time and a typed value (see ThingStore+StoredValue),
+        // clustered by (key, seq) with no second index: the per-row cost of v1 was mostly its text
+        // index entry, the JSON text and the base type name.
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE property_key (
+                        id INTEGER PRIMARY KEY,
+                        thing TEXT NOT NULL,
+                        property TEXT NOT NULL,
+                        UNIQUE (thing, property));
+                    CREATE TABLE property_value (
+                        key INTEGER NOT NULL,
+                        seq INTEGER NOT NULL,
+                        time INTEGER NOT NULL,
+                        base_type INTEGER NOT NULL,
+                        value,
+                        quality TEXT,
+                        PRIMARY KEY (key, seq)) WITHOUT ROWID;
+                    """)
+            var state = WriterState()
+            let statement = try db.cachedStatement(sql: insertValueSQL)
+            let rows = try Row.fetchCursor(db, sql: "SELECT thing, property, time, quality, base_type, value FROM property_history ORDER BY id")
+            while let row = try rows.next() {
+                let text: String = row[5]
+                let json = (try? JSONValue(parsing: text)) ?? .null
+                let record = PropertyRecord(value: Primitive(adminJSON: json, baseType: row[4]), time: row[2], quality: row[3])
+                try insertValue(record, key: try state.key(thing: row[0], property: row[1], db: db), statement: statement, state: &state)
+            }
+            try db.execute(sql: "DROP TABLE property_history")
+        }
         return migrator
     }
 
-    /// One transaction for a writer batch. Blocking.
-    func append(_ batch: PendingChanges) throws(PlatformError) {
-        guard let database else { return }
-        let limit = historyLimit
-        do {
-            try database.write { db in
-                try Self.upsert(batch.things, into: db)
-                let statement = try db.cachedStatement(
-                    sql: "INSERT INTO property_history (thing, property, time, quality, base_type, value) VALUES (?, ?, ?, ?, ?, ?)")
-                var counts: [String: [String: Int]] = [:]
-                for row in batch.history {
-                    try statement.execute(arguments: Self.arguments(row.thing, row.property, row.record))
-                    counts[row.thing, default: [:]][row.property, default: 0] += 1
-                }
-                try trimGrown(db, counts: counts, limit: limit)
-            }
-        } catch {
-            throw PlatformError(.storage, "cannot append to the thing store \(path ?? ""): \(error)")
-        }
-    }
+    static let insertValueSQL = "INSERT INTO property_value (key, seq, time, base_type, value, quality) VALUES (?, ?, ?, ?, ?, ?)"
 
-    private static func arguments(_ thing: String, _ property: String, _ record: PropertyRecord) -> StatementArguments {
-        [thing, property, record.time, record.quality, record.value.adminBaseType, record.value.adminJSON.serialized()]
-    }
-
-    private static func upsert(_ things: [String: PendingChanges.ThingRow], into db: Database) throws {
-        guard !things.isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO thing (name, last_connection, last_disconnect_reason) VALUES (?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET last_connection = excluded.last_connection,
-                    last_disconnect_reason = excluded.last_disconnect_reason
-                """)
-        for (name, row) in things { try statement.execute(arguments: [name, row.lastConnection, row.reason]) }
-    }
-
-    private static func insert(_ things: [String: ThingRecord], into db: Database) throws {
-        var rows: [String: PendingChanges.ThingRow] = [:]
-        for thing in things.values { rows[thing.name] = .init(lastConnection: thing.lastConnection, reason: thing.lastDisconnectReason) }
-        try upsert(rows, into: db)
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO property_history (thing, property, time, quality, base_type, value) VALUES (?, ?, ?, ?, ?, ?)")
-        for thing in things.values.sorted(by: { $0.name < $1.name }) {
-            for (property, records) in thing.history.sorted(by: { $0.key < $1.key }) {
-                for record in records { try statement.execute(arguments: arguments(thing.name, property, record)) }
-            }
-        }
-    }
-
-    /// Appended rows past the limit are deleted once a property has grown by a tenth of the limit
-    /// (checked per batch), so the file stays near `limit` rows per property without a delete per value.
-    private func trimGrown(_ db: Database, counts: [String: [String: Int]], limit: Int) throws {
-        let slack = max(1, limit / 10)
-        for (thing, properties) in counts {
-            for (property, added) in properties {
-                let due = trimCounters.withLockedValue { counters -> Bool in
-                    let key = thing + "\u{0}" + property
-                    counters[key, default: 0] += added
-                    guard counters[key, default: 0] >= slack else { return false }
-                    counters[key] = 0
-                    return true
-                }
-                if due { try Self.trim(db, thing: thing, property: property, limit: limit) }
-            }
-        }
-    }
-
-    private static func trim(_ db: Database, thing: String, property: String, limit: Int) throws {
-        try db.execute(
-            sql: """
-                DELETE FROM property_history WHERE thing = ? AND property = ? AND id <= (
-                    SELECT id FROM property_history WHERE thing = ? AND property = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
-                """,
-            arguments: [thing, property, thing, property, limit])
-    }
-
-    private static func trimAll(_ db: Database, limit: Int) throws {
-        let keys = try Row.fetchAll(db, sql: "SELECT DISTINCT thing, property FROM property_history")
-        for key in keys {
-            try trim(db, thing: key["thing"], property: key["property"], limit: limit)
-        }
+    /// One history row; `quality` GOOD (nearly every value) is stored as NULL.
+    static func insertValue(_ record: PropertyRecord, key: Int64, statement: Statement, state: inout WriterState) throws {
+        let stored = stored(record.value)
+        let quality: String? = record.quality == "GOOD" ? nil : record.quality
+        try statement.execute(arguments: [key, state.nextSeq, record.time, stored.baseType, stored.value, quality])
+        state.nextSeq += 1
     }
 
     /// Everything in the file; nobody is connected to a platform that just started.
     private static func load(_ db: Database) throws -> [String: ThingRecord] {
         var things: [String: ThingRecord] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, last_connection, last_disconnect_reason FROM thing") {
-            var thing = ThingRecord(name: row["name"])
-            thing.lastConnection = row["last_connection"]
-            thing.lastDisconnectReason = row["last_disconnect_reason"]
+            var thing = ThingRecord(name: row[0])
+            thing.lastConnection = row[1]
+            thing.lastDisconnectReason = row[2]
             things[thing.name] = thing
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT thing, property, time, quality, base_type, value FROM property_history ORDER BY id")
-        while let row = try rows.next() {
-            let name: String = row["thing"]
-            let property: String = row["property"]
-            let text: String = row["value"]
-            let json = (try? JSONValue(parsing: text)) ?? .null
-            let record = PropertyRecord(
-                value: Primitive(adminJSON: json, baseType: row["base_type"]), time: row["time"], quality: row["quality"])
-            things[name, default: ThingRecord(name: name)].history[property, default: []].append(record)
-            things[name]?.properties[property] = record
+        var names: [Int64: (thing: String, property: String)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, thing, property FROM property_key") {
+            names[row[0]] = (row[1], row[2])
         }
+        let rows = try Row.fetchCursor(db, sql: "SELECT key, time, base_type, value, quality FROM property_value ORDER BY key, seq")
+        var current: (key: Int64, records: [PropertyRecord])?
+        func finish() {
+            guard let current, let name = names[current.key], let newest = current.records.last else { return }
+            things[name.thing, default: ThingRecord(name: name.thing)].history[name.property] = current.records
+            things[name.thing]?.properties[name.property] = newest
+        }
+        while let row = try rows.next() {
+            let key: Int64 = row[0]
+            if current?.key != key {
+                finish()
+                current = (key, [])
+            }
+            let record = PropertyRecord(
+                value: primitive(StoredValue(baseType: row[2], value: row[3])), time: row[1], quality: row[4] ?? "GOOD")
+            current?.records.append(record)
+        }
+        finish()
         return things
     }
 }

@@ -57,8 +57,9 @@ public final class ThingStore: Sendable {
     /// Runs the writer: one transaction at a time, off the event loops.
     let writer = DispatchQueue(label: "outpost.platform.store")
     let logger: Logger
-    /// Per property, values appended since its history was last trimmed in the file.
-    let trimCounters = NIOLockedValueBox<[String: Int]>([:])
+    /// The writer's own state (interned property keys, next sequence number, trim counters); only
+    /// the writer queue and start-up touch it, so its lock is never contended.
+    let writerState: NIOLockedValueBox<WriterState>
     public let path: String?
     public let historyLimit: Int
     /// Where an old JSON store found at `path` was moved after its contents were imported (once).
@@ -75,10 +76,12 @@ public final class ThingStore: Sendable {
             let opened = try Self.openDatabase(path: path, historyLimit: limit)
             database = opened.queue
             importedJSON = opened.importedJSON
+            writerState = NIOLockedValueBox(opened.writerState)
             storage.withLockedValue { $0.things = opened.things }
         } else {
             database = nil
             importedJSON = nil
+            writerState = NIOLockedValueBox(WriterState())
         }
     }
 
