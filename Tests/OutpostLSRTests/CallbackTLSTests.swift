@@ -291,8 +291,11 @@ final class SClientSession: @unchecked Sendable {
 
     var isRunning: Bool { process.isRunning }
 
+    /// SIGKILL, not SIGTERM: started from a Swift concurrency thread, `s_client` inherits a signal
+    /// mask with SIGTERM blocked and would only exit when the server's idle timeout closed its
+    /// connection, a minute later.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
