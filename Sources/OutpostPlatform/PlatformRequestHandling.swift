@@ -52,6 +52,8 @@ struct PlatformRequestHandling {
             let timeIndex = shape.index(of: "time")
             let qualityIndex = shape.index(of: "quality")
             // Value by value: `rows` would build an array per row of every push.
+            var records: [(property: String, record: ThingStore.PropertyRecord)] = []
+            records.reserveCapacity(values.rowCount)
             for row in 0..<values.rowCount {
                 guard let name = values.value(row: row, column: nameIndex)?.stringValue,
                     var value = values.value(row: row, column: valueIndex)
@@ -61,10 +63,9 @@ struct PlatformRequestHandling {
                 if let timeIndex, case .datetime(let ms) = values.value(row: row, column: timeIndex) { time = ms }
                 var quality = "GOOD"
                 if let qualityIndex, let text = values.value(row: row, column: qualityIndex)?.stringValue { quality = text }
-                store.recordProperty(
-                    thing: request.entityName, property: name,
-                    ThingStore.PropertyRecord(value: value, time: time, quality: quality))
+                records.append((name, ThingStore.PropertyRecord(value: value, time: time, quality: quality)))
             }
+            store.recordProperties(thing: request.entityName, records)
             return ResponseBody(status: .success)
         case "GetPropertySubscriptions":
             let rows = subscriptions.filter { $0.thing == request.entityName }.map { subscription -> [Primitive] in

@@ -118,7 +118,7 @@ extension ThingStore {
                 let text: String = row[5]
                 let json = (try? JSONValue(parsing: text)) ?? .null
                 let record = PropertyRecord(value: Primitive(adminJSON: json, baseType: row[4]), time: row[2], quality: row[3])
-                try insertValue(record, key: try state.key(thing: row[0], property: row[1], db: db), statement: statement, state: &state)
+                try insertValue(record, key: try state.key(thing: row[0], property: row[1], db: db), statement: statement, db: db, state: &state)
             }
             try db.execute(sql: "DROP TABLE property_history")
         }
@@ -126,14 +126,6 @@ extension ThingStore {
     }
 
     static let insertValueSQL = "INSERT INTO property_value (key, seq, time, base_type, value, quality) VALUES (?, ?, ?, ?, ?, ?)"
-
-    /// One history row; `quality` GOOD (nearly every value) is stored as NULL.
-    static func insertValue(_ record: PropertyRecord, key: Int64, statement: Statement, state: inout WriterState) throws {
-        let stored = stored(record.value)
-        let quality: String? = record.quality == "GOOD" ? nil : record.quality
-        try statement.execute(arguments: [key, state.nextSeq, record.time, stored.baseType, stored.value, quality])
-        state.nextSeq += 1
-    }
 
     /// Everything in the file; nobody is connected to a platform that just started.
     private static func load(_ db: Database) throws -> [String: ThingRecord] {

@@ -109,20 +109,32 @@ public final class ThingStore: Sendable {
     }
 
     public func recordProperty(thing name: String, property: String, _ record: PropertyRecord) {
+        recordProperties(thing: name, [(property, record)])
+    }
+
+    /// Several values of one thing (a property push) under one lock, the thing looked up once.
+    public func recordProperties(thing name: String, _ values: [(property: String, record: PropertyRecord)]) {
+        guard !values.isEmpty else { return }
         let limit = historyLimit
         let persist = database != nil
         let start = storage.withLockedValue { storage -> Bool in
-            // Mutated in place: copying the record or its history out and back would copy the whole
-            // history for every value, which makes a replay of many queued values quadratic.
-            storage.things[name, default: ThingRecord(name: name)].properties[property] = record
-            storage.things[name, default: ThingRecord(name: name)].history[property, default: []].append(record)
-            let count = storage.things[name]?.history[property]?.count ?? 0
-            if count > limit { storage.things[name]?.history[property]?.removeFirst(count - limit) }
+            Self.append(values, limit: limit, to: &storage.things[name, default: ThingRecord(name: name)])
             guard persist else { return false }
-            storage.pending.history.append(.init(thing: name, property: property, record: record))
+            storage.pending.history.reserveCapacity(storage.pending.history.count + values.count)
+            for value in values { storage.pending.history.append(.init(thing: name, property: value.property, record: value.record)) }
             return storage.startWriting()
         }
         if start { scheduleWriter() }
+    }
+
+    /// In place: copying a history out and back would copy it whole for every value.
+    private static func append(_ values: [(property: String, record: PropertyRecord)], limit: Int, to thing: inout ThingRecord) {
+        for (property, record) in values {
+            thing.properties[property] = record
+            thing.history[property, default: []].append(record)
+            let count = thing.history[property]?.count ?? 0
+            if count > limit { thing.history[property]?.removeFirst(count - limit) }
+        }
     }
 
     /// Events are kept in memory only (as the JSON store did): the admin API shows the recent ones.

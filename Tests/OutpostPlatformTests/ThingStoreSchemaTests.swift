@@ -83,6 +83,7 @@ struct ThingStoreSchemaTests {
             (.boolean(false), .boolean(false)),
             (.datetime(-5), .datetime(-5)),
             (.string("snow ☃ \u{0}"), .string("snow ☃ \u{0}")),
+            (.string(""), .string("")),
             (.text(.password, "p"), .text(.password, "p")),
             (.json(#"{"a":1}"#), .json(#"{"a":1}"#)),
             (.nothing, .nothing),
@@ -92,13 +93,14 @@ struct ThingStoreSchemaTests {
         ]
         let store = try ThingStore(path: path)
         for (index, value) in values.enumerated() {
-            store.recordProperty(thing: "Dev", property: "p\(index)", .init(value: value.0, time: Int64(index)))
+            store.recordProperty(thing: "Dev", property: "p\(index)", .init(value: value.0, time: Int64(index), quality: index == 1 ? "" : "GOOD"))
         }
         store.close()
         let reopened = try ThingStore(path: path)
         defer { reopened.close() }
         for (index, value) in values.enumerated() {
             #expect(reopened.property(thing: "Dev", "p\(index)")?.value == value.1, "value \(index): \(value.0)")
+            #expect(reopened.property(thing: "Dev", "p\(index)")?.quality == (index == 1 ? "" : "GOOD"))
         }
     }
 }
