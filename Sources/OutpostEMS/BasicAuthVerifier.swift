@@ -11,17 +11,17 @@ public import OutpostSecrets
 /// token that does not match that way (another Base64 spelling, or wrong credentials) is decoded and
 /// compared by the digest of `user:password`.
 public struct BasicAuthVerifier: Sendable {
-    private let digest: [UInt8]
-    private let tokenDigest: [UInt8]
+    private let digest: SHA256.Digest
+    private let tokenDigest: SHA256.Digest
     let realm: String
 
     public init(user: String, password: SecretValue, realm: String = "Outpost EMS") {
         var credentials = Array(user.utf8)
         credentials.append(UInt8(ascii: ":"))
         password.withUnsafeBytes { credentials.append(contentsOf: $0) }
-        self.digest = Array(SHA256.hash(data: credentials))
+        self.digest = SHA256.hash(data: credentials)
         var token = Array(Data(credentials).base64EncodedString().utf8)
-        self.tokenDigest = Array(SHA256.hash(data: token))
+        self.tokenDigest = SHA256.hash(data: token)
         for index in credentials.indices { credentials[index] = 0 }
         for index in token.indices { token[index] = 0 }
         self.realm = realm
@@ -39,9 +39,9 @@ public struct BasicAuthVerifier: Sendable {
         return header.withUTF8 { bytes in
             guard let token = Self.basicToken(bytes) else { return .missing }
             guard token.count <= 4096 else { return .rejected }
-            if Self.equal(Array(SHA256.hash(data: UnsafeRawBufferPointer(token))), tokenDigest) { return .accepted }
+            if Self.equal(SHA256.hash(data: UnsafeRawBufferPointer(token)), tokenDigest) { return .accepted }
             guard let decoded = Data(base64Encoded: Data(token)) else { return .rejected }
-            return Self.equal(Array(SHA256.hash(data: decoded)), digest) ? .accepted : .rejected
+            return Self.equal(SHA256.hash(data: decoded), digest) ? .accepted : .rejected
         }
     }
 
@@ -51,10 +51,11 @@ public struct BasicAuthVerifier: Sendable {
         func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         var start = 0
         while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
-        let scheme = Array("basic".utf8)
-        guard bytes.count - start > scheme.count else { return nil }
-        for offset in 0..<scheme.count where bytes[start + offset] | 0x20 != scheme[offset] { return nil }
-        var tokenStart = start + scheme.count
+        let scheme: StaticString = "basic"
+        let schemeLength = scheme.utf8CodeUnitCount
+        guard bytes.count - start > schemeLength else { return nil }
+        for offset in 0..<schemeLength where bytes[start + offset] | 0x20 != scheme.utf8Start[offset] { return nil }
+        var tokenStart = start + schemeLength
         guard bytes[tokenStart] == UInt8(ascii: " ") else { return nil }
         while tokenStart < bytes.count, isBlank(bytes[tokenStart]) { tokenStart += 1 }
         var tokenEnd = bytes.count
@@ -63,12 +64,15 @@ public struct BasicAuthVerifier: Sendable {
         return UnsafeBufferPointer(rebasing: bytes[tokenStart..<tokenEnd])
     }
 
-    /// Constant-time comparison of two digests of the same length.
-    private static func equal(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in 0..<lhs.count { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
+    /// Constant-time comparison of two digests (no arrays: this runs for every request).
+    private static func equal(_ lhs: SHA256.Digest, _ rhs: SHA256.Digest) -> Bool {
+        lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                var difference: UInt8 = 0
+                for index in 0..<SHA256.Digest.byteCount { difference |= left[index] ^ right[index] }
+                return difference == 0
+            }
+        }
     }
 
     /// `Basic realm="…", charset="UTF-8"` (RFC 7617).

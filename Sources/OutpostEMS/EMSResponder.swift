@@ -49,9 +49,8 @@ struct EMSResponder: HTTPResponder {
         if request.uri.description.utf8.count > settings.maxURILength {
             throw EMSError(.uriTooLong, "the request URI is longer than \(settings.maxURILength) bytes", close: true)
         }
-        var headerBytes = 0
-        for field in request.headers { headerBytes += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
-        if headerBytes > settings.maxHeaderBytes {
+        let head = RequestHeadFields(request.headers)
+        if head.byteCount > settings.maxHeaderBytes {
             throw EMSError(.init(code: 431), "the request headers are larger than \(settings.maxHeaderBytes) bytes", close: true)
         }
         if request.method == .options {
@@ -65,11 +64,11 @@ struct EMSResponder: HTTPResponder {
                 headers[.retryAfter] = String(wait)
                 throw EMSError(.tooManyRequests, "too many failed logins from this address; try again later", headers: headers)
             }
-            switch auth.verify(authorization: request.headers[.authorization]) {
+            switch auth.verify(authorization: head.authorization) {
             case .accepted:
                 break
             case .missing, .rejected:
-                let missing = request.headers[.authorization] == nil
+                let missing = head.authorization == nil
                 if !missing {
                     throttle.recordFailure(context.clientAddress)
                     logger.notice("failed login", metadata: ["outpost.ems.client": "\(context.clientAddress)"])
@@ -119,7 +118,7 @@ struct EMSResponder: HTTPResponder {
             return try await forward(WireRequest(method: .get, entityType: path.entityType, entityName: entity, characteristic: .properties, target: path.name ?? ""))
         case (.put, .properties):
             guard let name = path.name else { throw .badRequest("PUT needs a property name, or * to write several") }
-            let body = try await readParameters(request)
+            let body = try await readParameters(request, head: head)
             if isLocal {
                 if LocalEmsServices.readOnlyProperties.contains(name) {
                     return Self.json(.object(["isConnected": .bool(link.isConnected)]))
@@ -131,7 +130,7 @@ struct EMSResponder: HTTPResponder {
             return try await write(message)
         case (.post, .services):
             guard let name = path.name else { throw .badRequest("POST needs a service name: /Services/NAME") }
-            let body = try await readParameters(request)
+            let body = try await readParameters(request, head: head)
             if isLocal {
                 let parameters = try Self.infoTable(body).parametersJSON()
                 return Self.table(try await local.call(name, parameters: parameters, caller: LocalCaller(clientAddress: context.clientAddress)))
@@ -141,7 +140,7 @@ struct EMSResponder: HTTPResponder {
             return try await name == "UpdateSubscribedPropertyValues" ? write(call) : forward(call)
         case (.post, .events):
             guard let name = path.name else { throw .badRequest("POST needs an event name: /Events/NAME") }
-            let body = try await readParameters(request)
+            let body = try await readParameters(request, head: head)
             if isLocal { throw .notFound("\(entity) has no event \(name)") }
             return try await write(WireRequest(method: .post, entityType: path.entityType, entityName: entity, characteristic: .events, target: name, parameters: try Self.infoTable(body)))
         case (.delete, .properties):
@@ -205,10 +204,10 @@ struct EMSResponder: HTTPResponder {
     // MARK: Bodies
 
     /// The body as JSON (`null` when empty), within the size limit and `content_read_timeout`.
-    private func readParameters(_ request: Request) async throws(EMSError) -> JSONValue {
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+    private func readParameters(_ request: Request, head: RequestHeadFields) async throws(EMSError) -> JSONValue {
+        let contentType = head.contentType?.lowercased() ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.maxBodyBytes {
+        if let length = head.contentLength.flatMap({ Int($0) }), length > settings.maxBodyBytes {
             throw EMSError(.contentTooLarge, "the request body is \(length) bytes; the limit is \(settings.maxBodyBytes)", close: true)
         }
         let bytes = try await readBody(request)

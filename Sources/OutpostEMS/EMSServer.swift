@@ -128,7 +128,8 @@ public final class EMSServer: Service, Sendable {
                 self.resolveBound(.success(address))
                 self.logger.info("http server bound to port=\(address.port ?? 0)")
             },
-            logger: logger)
+            // Hummingbird sets a request id on this logger for every request.
+            logger: logger.deferringMetadata())
         try await app.runService()
     }
 
