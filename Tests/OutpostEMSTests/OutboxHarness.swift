@@ -19,6 +19,9 @@ final class OutboxHarness: @unchecked Sendable {
     /// Per thing, the sequence numbers answered with 2xx, in order.
     let acknowledged = NIOLockedValueBox<[String: [Int]]>([:])
     let answered = NIOLockedValueBox<[Int: Int]>([:])
+    /// Per thing, the sequence numbers the load generator sent more than once (no answer or a
+    /// failure the first time), to tell its own retries from the EMS's replays among duplicates.
+    let resent = NIOLockedValueBox<[String: Set<Int>]>([:])
     private let stopLoad = NIOLockedValueBox(false)
 
     init(things: Int) throws {
@@ -142,7 +145,10 @@ final class OutboxHarness: @unchecked Sendable {
 
     private func write(_ thing: String) async {
         var sequence = (acknowledged.withLockedValue { $0[thing]?.last } ?? 0) + 1
+        var attempts = 0
         while !stopLoad.withLockedValue({ $0 }) {
+            attempts += 1
+            if attempts == 2 { resent.withLockedValue { _ = $0[thing, default: []].insert(sequence) } }
             do {
                 let reply = try await MiniHTTP.request(
                     "PUT", port: emsPort, path: "/Thingworx/Things/\(thing)/Properties/seq", body: #"{"seq": \#(sequence)}"#)
@@ -150,6 +156,7 @@ final class OutboxHarness: @unchecked Sendable {
                 if (200..<300).contains(reply.status) {
                     acknowledged.withLockedValue { $0[thing, default: []].append(sequence) }
                     sequence += 1
+                    attempts = 0
                 } else {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
@@ -190,9 +197,12 @@ final class OutboxHarness: @unchecked Sendable {
         var acknowledged = 0
         var lost = 0
         var duplicates = 0
+        /// Duplicates of values the load generator itself sent more than once.
+        var duplicatesResentByClient = 0
         var outOfOrder = 0
         var description: String {
-            "acknowledged \(acknowledged), lost \(lost), duplicates \(duplicates), out of order \(outOfOrder)"
+            "acknowledged \(acknowledged), lost \(lost), duplicates \(duplicates) (client resent \(duplicatesResentByClient), "
+                + "EMS replayed a send whose outcome it did not know \(duplicates - duplicatesResentByClient)), out of order \(outOfOrder)"
         }
     }
 
@@ -218,6 +228,12 @@ final class OutboxHarness: @unchecked Sendable {
             report.acknowledged += acked.count
             report.lost += acked.filter { !seen.contains($0) }.count
             report.duplicates += history.count - seen.count
+            let resent = self.resent.withLockedValue { $0[thing] ?? [] }
+            var occurrences: [Int: Int] = [:]
+            for value in history { occurrences[value, default: 0] += 1 }
+            for (value, count) in occurrences where count > 1 && resent.contains(value) {
+                report.duplicatesResentByClient += count - 1
+            }
             var highest = 0
             var first = Set<Int>()
             for value in history where first.insert(value).inserted {
