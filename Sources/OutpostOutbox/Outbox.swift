@@ -38,6 +38,12 @@ public final class Outbox: Sendable {
         try await store.hasQueued(thing: thing)
     }
 
+    /// How many writes `thing` has queued, from memory (no query): for a 202's body, where the
+    /// write just stored is the last of them.
+    public func queuedCount(thing: String) -> Int {
+        store.queueCounts.count(thing)
+    }
+
     public func status() async throws(OutboxError) -> OutboxStatus {
         try await store.status()
     }

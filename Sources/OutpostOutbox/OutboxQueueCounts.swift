@@ -21,6 +21,11 @@ final class OutboxQueueCounts: @unchecked Sendable {
         lock.withLock { stale ? nil : counts[thing, default: 0] > 0 }
     }
 
+    /// How many entries `thing` has queued (0 while the counts are being rebuilt).
+    func count(_ thing: String) -> Int {
+        lock.withLock { counts[thing, default: 0] }
+    }
+
     /// Adds (or with negative numbers removes) entries per thing. Call inside the transaction that
     /// changes the rows.
     func apply(_ changes: [String: Int]) {

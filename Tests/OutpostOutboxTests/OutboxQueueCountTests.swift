@@ -35,6 +35,7 @@ struct OutboxQueueCountTests {
             try await outbox.enqueue(put("C", 1))
             try await expectAgree(outbox.store, things: things)
             #expect(try await outbox.hasQueued(thing: "C"))
+            #expect(outbox.queuedCount(thing: "A") == 10 && outbox.queuedCount(thing: "B") == 10 && outbox.queuedCount(thing: "C") == 1)
 
             // C refused (dead letter), A delivered, B kept (platform says retry).
             let delivery = ScriptedDelivery { request, _ in
@@ -67,6 +68,7 @@ struct OutboxQueueCountTests {
         #expect(try await outbox.hasQueued(thing: "B"))
         #expect(try await outbox.hasQueued(thing: "A") == false)
         #expect(try await outbox.hasQueued(thing: "C") == false)
+        #expect(outbox.queuedCount(thing: "B") == 10)
         try await expectAgree(outbox.store, things: things)
 
         // A second connection puts C's dead letter back and purges B; the next replay pass sees it.
@@ -77,6 +79,7 @@ struct OutboxQueueCountTests {
         try await outbox.store.refreshQueueCounts()
         #expect(try await outbox.hasQueued(thing: "C"))
         #expect(try await outbox.hasQueued(thing: "B") == false)
+        #expect(outbox.queuedCount(thing: "C") == 1)
         try await expectAgree(outbox.store, things: things)
     }
 
