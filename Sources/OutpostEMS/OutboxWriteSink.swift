@@ -55,6 +55,12 @@ public struct OutboxWriteSink: WriteSink {
         }
     }
 
+    /// How many writes `thing` has stored, the one just answered 202 being the last (from memory, no
+    /// query): its position in the thing's queue, for the 202's body.
+    public func queuedCount(thing: String) -> Int {
+        outbox.queuedCount(thing: thing)
+    }
+
     /// The body of a 202: the write is on disk and will be delivered in its thing's order.
     static let queuedMessage =
         "stored in the offline message store; it is sent to the platform in order once the platform is reachable and earlier writes of this thing are delivered"

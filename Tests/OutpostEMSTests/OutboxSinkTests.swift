@@ -52,6 +52,8 @@ struct OutboxSinkTests {
         let event = try await ems.curl("POST", "/Thingworx/Things/Pump/Events/Alarm", body: #"{"message": "hot"}"#, auth: false)
         #expect(event.status == 202)
         #expect(link.sent.isEmpty)
+        // The thing's queue, counted in memory: three PUTs and the event.
+        #expect(OutboxWriteSink(outbox: setup.outbox, link: link, logger: Logger(label: "test")).queuedCount(thing: "Pump") == 4)
 
         // Online again, but Pump still has queued writes: the next one queues behind them.
         link.setConnected(true)
