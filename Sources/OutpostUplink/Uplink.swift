@@ -395,12 +395,9 @@ public final class Uplink: Service, Sendable {
 
     /// Pings every `ping_rate` (the first right away) and fails when a pong is late.
     private func keepAlive(_ connection: UplinkConnection) async throws {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
         while true {
             let before = connection.pongCount
-            connection.sendPing(formatter.string(from: Date()))
+            connection.sendPing(PingPayload.now())
             try await Task.sleep(for: settings.pongTimeout)
             if connection.pongCount == before {
                 throw UplinkError(

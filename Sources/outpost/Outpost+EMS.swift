@@ -102,6 +102,9 @@ extension Outpost {
             _ = try permissions.enforce(strict: emsConfig.strictPermissions, setting: "strict_permissions")
 
             let handler = EMSUplinkHandler()
+            // Every service is given its name: without one, ServiceLifecycle describes it with "\(service)", which
+            // reflects over all its stored fields at start-up (a third of start-up's instructions, and pages of
+            // type metadata all over the binary kept resident; see docs/rss.md).
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             let link: any PlatformLink
             if emsConfig.wsServers.isEmpty {
@@ -115,23 +118,23 @@ extension Outpost {
                     throw CLIError(error.message)
                 }
                 let uplink = Uplink(settings: uplinkSettings, handler: handler, logger: logger)
-                services.append(.init(service: uplink))
+                services.append(.init(service: uplink, serviceName: "uplink"))
                 link = UplinkPlatformLink(uplink: uplink)
             }
             let outbox = try Self.outbox(
                 config: emsConfig, stateDirectory: directory, moveAside: outboxMoveAside, link: link,
                 uplink: (link as? UplinkPlatformLink)?.uplink, logger: logger)
-            if let outbox { services.append(.init(service: outbox.service)) }
+            if let outbox { services.append(.init(service: outbox.service, serviceName: "outbox replay")) }
             let server = EMSServer(settings: settings, link: link, writes: outbox?.sink, resolver: resolver, logger: logger)
             handler.attach(server.forwarder)
-            services.append(.init(service: server))
+            services.append(.init(service: server, serviceName: "http_server"))
             let certificateFiles = ConfigCertificateFiles(config: emsConfig, stateDirectory: directory)
             // The uplink's certificates (its trusted CAs are already in the inventory when edgeTrust holds them).
             let withTrust = settings.edgeTrust == nil
             inventory.register {
                 certificateFiles.certificates().inUse.filter { $0.role.hasPrefix("uplink client certificate") || withTrust && $0.role.hasPrefix("uplink") }
             }
-            services.append(.init(service: maintenance))
+            services.append(.init(service: maintenance, serviceName: "TLS maintenance"))
             for note in settings.notes {
                 ConsoleOutput.error("outpost ems: \(note)\n")
             }

@@ -24,6 +24,7 @@ extension Outpost {
 extension Outpost.Wire {
     struct Decode: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decode",
             abstract: "Print one AlwaysOn message as JSON.",
             discussion: """
                 The message is read as hex from the arguments, or from standard input when there are \
@@ -95,6 +96,7 @@ extension Outpost.Wire {
 
     struct Encode: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "encode",
             abstract: "Build one AlwaysOn message from JSON and print it as hex.",
             discussion: """
                 Reads the JSON that 'outpost wire decode' prints, from the argument or from standard \

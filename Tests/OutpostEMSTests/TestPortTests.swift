@@ -170,12 +170,20 @@ struct ConnectProxy {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        process.terminate()
+        Self.end(process)
         throw HarnessError("the python CONNECT proxy did not start within 60 s")
     }
 
     func stop() {
-        if process.isRunning { process.terminate() }
+        Self.end(process)
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: logPath).deletingLastPathComponent().path)
+    }
+
+    /// SIGKILL, then reap. `terminate()` (SIGTERM) is not enough: the child inherits the signal mask of the
+    /// Swift thread that spawned it, which blocks SIGTERM, so python never sees it and outlives the test run.
+    private static func end(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }
