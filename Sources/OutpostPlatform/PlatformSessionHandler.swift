@@ -115,11 +115,14 @@ final class PlatformSessionHandler: ChannelInboundHandler {
             let session = self.session
             let logger = self.logger
             let loop = context.eventLoop
+            // A store that cannot commit (closed while the platform stops, disk trouble) answers
+            // SERVICE_UNAVAILABLE: nothing is wrong with the request, so the edge keeps it and retries
+            // instead of taking it for a refusal (which its outbox would move to the dead letters).
             store.whenCommitted { failure in
                 let sent =
                     failure.map {
                         message.reply(
-                            .internalServerError, reason: "the platform could not store the values: \($0.message)", sessionID: sessionID)
+                            .serviceUnavailable, reason: "the platform could not store the values: \($0.message)", sessionID: sessionID)
                     } ?? answer
                 let send: @Sendable () -> Void = {
                     do {

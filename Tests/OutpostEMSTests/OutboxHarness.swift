@@ -19,6 +19,8 @@ final class OutboxHarness: @unchecked Sendable {
     /// Per thing, the sequence numbers answered with 2xx, in order.
     let acknowledged = NIOLockedValueBox<[String: [Int]]>([:])
     let answered = NIOLockedValueBox<[Int: Int]>([:])
+    /// The first body of each status outside 2xx, to say what the refusals were.
+    let refusals = NIOLockedValueBox<[Int: String]>([:])
     /// Per thing, the sequence numbers the load generator sent more than once (no answer or a
     /// failure the first time), to tell its own retries from the EMS's replays among duplicates.
     let resent = NIOLockedValueBox<[String: Set<Int>]>([:])
@@ -153,6 +155,9 @@ final class OutboxHarness: @unchecked Sendable {
                 let reply = try await MiniHTTP.request(
                     "PUT", port: emsPort, path: "/Thingworx/Things/\(thing)/Properties/seq", body: #"{"seq": \#(sequence)}"#)
                 answered.withLockedValue { $0[reply.status, default: 0] += 1 }
+                if !(200..<300).contains(reply.status) {
+                    refusals.withLockedValue { if $0[reply.status] == nil { $0[reply.status] = String(reply.body.prefix(300)) } }
+                }
                 if (200..<300).contains(reply.status) {
                     acknowledged.withLockedValue { $0[thing, default: []].append(sequence) }
                     sequence += 1

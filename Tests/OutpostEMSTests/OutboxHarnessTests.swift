@@ -35,10 +35,12 @@ struct OutboxHarnessTests {
         await harness.stopLoad(load)
         try await harness.waitForDrain()
         let report = try await harness.check()
-        print("outbox crash harness: \(cycles) SIGKILL cycles, \(report); answers \(harness.answered.withLockedValue { $0 })")
+        print("outbox crash harness: \(cycles) SIGKILL cycles, \(report); answers \(harness.answered.withLockedValue { $0 }), first refusals \(harness.refusals.withLockedValue { $0 })")
         #expect(report.acknowledged > 0)
         #expect(report.lost == 0)
         #expect(report.outOfOrder == 0)
+        // A platform stopping under load answers "try later", which the EMS stores: never a 500.
+        #expect(harness.refusals.withLockedValue { $0[500] } == nil)
     }
 
     @Test func outage() async throws {
@@ -57,10 +59,12 @@ struct OutboxHarnessTests {
         await harness.stopLoad(load)
         try await harness.waitForDrain()
         let report = try await harness.check()
-        print("outbox outage harness: platform down \(seconds) s, \(report); answers \(harness.answered.withLockedValue { $0 })")
+        print("outbox outage harness: platform down \(seconds) s, \(report); answers \(harness.answered.withLockedValue { $0 }), first refusals \(harness.refusals.withLockedValue { $0 })")
         #expect(accepted > 0, "writes during the outage were answered 202")
         #expect(report.lost == 0)
         #expect(report.outOfOrder == 0)
+        // A platform stopping under load answers "try later", which the EMS stores: never a 500.
+        #expect(harness.refusals.withLockedValue { $0[500] } == nil)
     }
 
     /// SIGTERM while edges push and the outbox replays: both processes must stop promptly and
@@ -90,5 +94,7 @@ struct OutboxHarnessTests {
         #expect(report.acknowledged > 0)
         #expect(report.lost == 0)
         #expect(report.outOfOrder == 0)
+        // A platform stopping under load answers "try later", which the EMS stores: never a 500.
+        #expect(harness.refusals.withLockedValue { $0[500] } == nil)
     }
 }
