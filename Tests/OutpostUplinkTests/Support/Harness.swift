@@ -96,10 +96,13 @@ extension UplinkSettings {
         }
         let roots = try TrustRoots.load([pki.file("ca.pem")]).certificates.map(\.certificate)
         let tls = try UplinkSettings.makeTLS(trust: trust ?? ServerTrustPolicy(roots: roots), identity: identity)
+        // Connect and message timeouts far above what a loopback handshake needs: under the parallel
+        // test load (a 2-core machine, load ~14) a 3 s connect timeout turned TLS failures the tests
+        // classify (expired, unknown CA, …) into connectTimeout. A failing handshake ends at once anyway.
         return UplinkSettings(
             servers: [.init(host: host, port: port)], appKey: appKey, tls: tls, autoBind: autoBind,
-            messageTimeout: .seconds(3), pingInterval: .seconds(20), pongTimeout: .seconds(5),
-            connectTimeout: .seconds(3), shutdownTimeout: .seconds(2), reconnect: FastTimings.reconnect)
+            messageTimeout: .seconds(10), pingInterval: .seconds(20), pongTimeout: .seconds(5),
+            connectTimeout: .seconds(20), shutdownTimeout: .seconds(2), reconnect: FastTimings.reconnect)
     }
 }
 
