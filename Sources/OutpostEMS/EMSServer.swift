@@ -130,7 +130,11 @@ public final class EMSServer: Service, Sendable {
             },
             // Hummingbird sets a request id on this logger for every request.
             logger: logger.deferringMetadata())
-        try await app.runService()
+        // `run()`, not `runService()`: this server already runs as a service of `outpost ems`'s group, which handles
+        // SIGTERM/SIGINT and passes graceful shutdown down; `runService()` would wrap the application in one more
+        // group, which names it with "\(app)": a reflection over every stored field of the application, its
+        // router and responder (a quarter of start-up's instructions; see docs/rss.md).
+        try await app.run()
     }
 
     /// `port`, or the first free one of port+1 … port+ports_to_try.

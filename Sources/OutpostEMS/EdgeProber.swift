@@ -3,12 +3,16 @@ import ServiceLifecycle
 
 /// Probes bound edge endpoints with a real request every `probeInterval`; unbinds a thing upstream
 /// after `unbindAfterFailures` failures in a row and binds it again when its endpoint answers.
-struct EdgeProber: Service {
+struct EdgeProber: Service, CustomStringConvertible {
     let registry: EdgeRegistry
     let forwarder: EdgeForwarder
     let link: any PlatformLink
     let settings: EMSSettings
     let logger: Logger
+
+    /// Its name in ServiceLifecycle's log metadata; without a description the group names the prober by
+    /// reflecting over its stored fields at start-up.
+    var description: String { "edge prober" }
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
