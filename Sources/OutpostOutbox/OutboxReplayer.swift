@@ -95,24 +95,40 @@ public final class OutboxReplayer: Sendable {
         }
     }
 
-    /// Sends one thing's queue in order; true if it stopped on a retryable failure.
+    /// Sends one thing's queue in order; true if it stopped on a retryable failure. The delete of a
+    /// delivered batch runs while the next batch is read and sent (the next one is sent only after the
+    /// platform's SUCCESS to the previous, so order holds; a delete that fails leaves the batch to be
+    /// sent again: a duplicate, never a loss). It is waited for before anything else writes.
     private func drain(thing: String) async -> Bool {
+        // The delete of the last delivered batch, if still running.
+        var deleting: Task<OutboxError?, Never>?
         do throws(OutboxError) {
-            // Entries up to `after` were delivered and deleted in this pass.
+            // Entries up to `after` were delivered (and are deleted, or being deleted) in this pass.
             var after: Int64 = 0
             while !Task.isCancelled {
                 let queue = try await store.peek(thing: thing, after: after, limit: settings.batchEntries)
-                if queue.isEmpty { return false }
+                if queue.isEmpty { break }
                 let (batch, undecodable) = OutboxBatch.first(of: queue, maxEntries: settings.batchEntries, maxBytes: settings.batchBytes)
+                if !undecodable.isEmpty { try await Self.settle(&deleting) }
                 for (entry, error) in undecodable {
                     try await reject([entry], reason: error.message)
                 }
                 guard let batch else { continue }
-                switch await delivery.deliver(batch.request) {
+                let outcome = await delivery.deliver(batch.request)
+                try await Self.settle(&deleting)
+                switch outcome {
                 case .delivered:
                     let first = batch.entries[0].id
                     let last = batch.entries[batch.entries.count - 1].id
-                    try await store.acknowledge(thing: thing, from: first, through: last)
+                    let store = self.store
+                    deleting = Task { () -> OutboxError? in
+                        do throws(OutboxError) {
+                            try await store.acknowledge(thing: thing, from: first, through: last)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
                     after = last
                 case .retry(let reason):
                     try await store.recordFailure(batch.entries.map(\.id), reason: reason)
@@ -133,11 +149,21 @@ public final class OutboxReplayer: Sendable {
                     }
                 }
             }
+            try await Self.settle(&deleting)
             return false
         } catch {
+            // Whatever else failed, the last delete is waited for: the caller reads the queue next.
+            if let deleting { _ = await deleting.value }
             logger.error("outbox replay failed", metadata: ["outpost.outbox.thing": "\(thing)", "outpost.error": "\(error.message)"])
             return true
         }
+    }
+
+    /// Waits for a running delete and rethrows its error.
+    private static func settle(_ task: inout Task<OutboxError?, Never>?) async throws(OutboxError) {
+        guard let running = task else { return }
+        task = nil
+        if let error = await running.value { throw error }
     }
 
     private func reject(_ entries: [OutboxEntry], reason: String) async throws(OutboxError) {
