@@ -205,8 +205,7 @@ struct EMSResponder: HTTPResponder {
 
     /// The body as JSON (`null` when empty), within the size limit and `content_read_timeout`.
     private func readParameters(_ request: Request, head: RequestHeadFields) async throws(EMSError) -> JSONValue {
-        let contentType = head.contentType?.lowercased() ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let mediaType = head.mediaType
         if let length = head.contentLength.flatMap({ Int($0) }), length > settings.maxBodyBytes {
             throw EMSError(.contentTooLarge, "the request body is \(length) bytes; the limit is \(settings.maxBodyBytes)", close: true)
         }

@@ -24,6 +24,28 @@ struct RequestHeadFields {
         }
     }
 
+    /// The media type of `Content-Type`: ASCII lower-cased, without parameters or surrounding spaces
+    /// and tabs; "" without the field. Done on the bytes: `lowercased`, `split` and Foundation's
+    /// `trimmingCharacters` took about 21,000 instructions per PUT.
+    var mediaType: String {
+        guard var value = contentType else { return "" }
+        return value.withUTF8 { bytes in
+            func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            var end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            var start = 0
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            // Only ASCII bytes change, so the result stays valid UTF-8.
+            return String(unsafeUninitializedCapacity: end - start) { out in
+                for index in start..<end {
+                    let byte = bytes[index]
+                    out[index - start] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                }
+                return end - start
+            }
+        }
+    }
+
     /// A repeated field reads as its values joined with ", ", as `HTTPFields`' subscript gives it.
     private static func joined(_ existing: String?, _ value: String) -> String {
         guard let existing else { return value }

@@ -154,7 +154,9 @@ final class UplinkConnection: Sendable {
     /// Sends a request and waits for the response with the same request id, at most `timeout`.
     func request(_ message: AlwaysOnMessage, timeout: Duration) async throws -> AlwaysOnMessage {
         let id = message.requestID
-        let what = "\(message.body.code.name) request \(id)"
+        let code = message.body.code
+        // Described only when something fails: building the text for every request showed in profiles.
+        @Sendable func what() -> String { "\(code.name) request \(id)" }
         return try await withCheckedThrowingContinuation { continuation in
             do {
                 try pending.add(id, continuation)
@@ -164,7 +166,7 @@ final class UplinkConnection: Sendable {
             }
             let pending = self.pending
             let scheduled = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanoseconds))) {
-                pending.fail(id, UplinkError(.requestTimeout, "\(what) timed out after \(timeout) (ws_connection.msg_timeout)"))
+                pending.fail(id, UplinkError(.requestTimeout, "\(what()) timed out after \(timeout) (ws_connection.msg_timeout)"))
             }
             pending.attachTimeout(id, scheduled)
             let writeFuture: EventLoopFuture<Void>
@@ -175,7 +177,7 @@ final class UplinkConnection: Sendable {
                 return
             }
             writeFuture.whenFailure { error in
-                pending.fail(id, UplinkError(.connectionClosed, "sending \(what) failed: \(error)"))
+                pending.fail(id, UplinkError(.connectionClosed, "sending \(what()) failed: \(error)"))
             }
         }
     }
