@@ -175,7 +175,7 @@ struct ConnectionLimitTests {
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        FileManager.default.createFile(atPath: sync + "/go", contents: nil)
+        _ = FileManager.default.createFile(atPath: sync + "/go", contents: nil)
         let output = try await flood.value
         let result = try JSONValue(parsing: Array(output.utf8))
         #expect(counted == 4, "the server should count 2 served + 2 refused connections before the probes: \(counted); \(output)")
