@@ -5,24 +5,90 @@ public import OutpostWire
 /// Writes through the durable outbox. Online with nothing queued for the thing: sent at once and
 /// answered with the platform's reply. Offline, the link failing on the way, or earlier writes of the
 /// thing still queued (they go first): stored durably, then 202. A 2xx therefore always means the
-/// platform acknowledged the write or it is on disk. Writes to one thing pass one at a time
-/// (``OutboxThingLocks``), so they reach the platform in the order they arrived even when a direct
-/// send fails and is stored while the next one waits.
+/// platform acknowledged the write or it is on disk. Writes to one thing are delivered one group at
+/// a time (``ThingWriteGroups``), so they reach the platform in the order they arrived even when a
+/// direct send fails and is stored while the next ones wait. Property writes that waited together
+/// go as one `UpdateSubscribedPropertyValues`, as replay sends them (`batch_entries` = 1 turns
+/// that off and keeps every PUT as it was sent).
 public struct OutboxWriteSink: WriteSink {
     public let outbox: Outbox
     private let link: any PlatformLink
     private let logger: Logger
-    private let locks = OutboxThingLocks()
+    private let groups: ThingWriteGroups
 
     public init(outbox: Outbox, link: any PlatformLink, logger: Logger) {
         self.outbox = outbox
         self.link = link
         self.logger = logger
+        self.groups = ThingWriteGroups(maxGroup: outbox.store.settings.batchEntries)
     }
 
     public func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody? {
-        try await locks.withLock(request.entityName) { () async throws(PlatformLinkError) -> ResponseBody? in
-            try await sendOrStore(request)
+        let write = ThingWriteGroups.Write(request: request, acceptedMillis: OutboxStore.nowMillis())
+        return try await groups.submit(write) { group in await deliver(group) }.get()
+    }
+
+    /// One write as it came. Several property writes: one push message whose SUCCESS answers each;
+    /// a refusal sends them again one by one, so each gets its own answer (a bad value does not fail
+    /// the others); a failed send stores them all, in order. Anything else: one by one, in order.
+    private func deliver(_ group: [ThingWriteGroups.Write]) async -> [ThingWriteGroups.Outcome] {
+        if group.count > 1, let push = OutboxBatch.merged(group.map { ($0.request, $0.acceptedMillis) }) {
+            if let outcomes = await sendTogether(push, group) { return outcomes }
+        }
+        var outcomes: [ThingWriteGroups.Outcome] = []
+        for write in group { outcomes.append(await outcome { () async throws(PlatformLinkError) in try await sendOrStore(write.request) }) }
+        return outcomes
+    }
+
+    /// The group's outcomes, or nil when its writes must go one by one.
+    private func sendTogether(_ push: RequestBody, _ group: [ThingWriteGroups.Write]) async -> [ThingWriteGroups.Outcome]? {
+        let thing = push.entityName
+        guard link.isConnected else { return await storeAll(group) }
+        let behindQueued: Bool
+        do {
+            behindQueued = try await queued(thing)
+        } catch {
+            return nil
+        }
+        if !behindQueued {
+            do {
+                let reply = try await link.send(push)
+                if reply.status.isSuccess { return group.map { _ in .success(ResponseBody(status: reply.status)) } }
+                if !PlatformLinkDelivery.isRetryable(reply.status) { return nil }
+            } catch where error.httpStatus == 413 {
+                return nil
+            } catch {
+                logger.debug("grouped writes stored after a failed send", metadata: ["outpost.ems.thing": "\(thing)", "outpost.error": "\(error.message)"])
+            }
+        }
+        return await storeAll(group)
+    }
+
+    /// Each write stored in order (nil: answered 202), or the store's error for the ones it refused.
+    private func storeAll(_ group: [ThingWriteGroups.Write]) async -> [ThingWriteGroups.Outcome] {
+        var outcomes: [ThingWriteGroups.Outcome] = []
+        for write in group {
+            outcomes.append(await outcome { () async throws(PlatformLinkError) -> ResponseBody? in
+                try await store(write.request)
+                return nil
+            })
+        }
+        return outcomes
+    }
+
+    private func store(_ request: RequestBody) async throws(PlatformLinkError) {
+        do {
+            try await outbox.enqueue(request)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    private func outcome<T>(_ body: () async throws(PlatformLinkError) -> T) async -> Result<T, PlatformLinkError> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -39,11 +105,7 @@ public struct OutboxWriteSink: WriteSink {
                 logger.debug("write stored after a failed send", metadata: ["outpost.ems.thing": "\(request.entityName)", "outpost.error": "\(error.message)"])
             }
         }
-        do {
-            try await outbox.enqueue(request)
-        } catch {
-            throw Self.map(error)
-        }
+        try await store(request)
         return nil
     }
 
@@ -53,6 +115,11 @@ public struct OutboxWriteSink: WriteSink {
         } catch {
             throw Self.map(error)
         }
+    }
+
+    /// Writes for `thing` waiting while an earlier delivery for it runs; they go next, together.
+    public func waitingWrites(thing: String) -> Int {
+        groups.waitingCount(thing)
     }
 
     /// How many writes `thing` has stored, the one just answered 202 being the last (from memory, no

@@ -44,12 +44,29 @@ public struct OutboxBatch: Sendable {
             bytes += entry.size
         }
         if taken.count == 1 { return (OutboxBatch(entries: [head], request: request), []) }
+        return (OutboxBatch(entries: taken, request: push(rows, like: request)), [])
+    }
+
+    /// Property writes to one thing, in order, as one `UpdateSubscribedPropertyValues` whose rows are
+    /// stamped with the time each write was accepted; nil when one of them is not a property write.
+    /// The EMS sends writes that wait for the same thing this way, as replay does with queued ones.
+    public static func merged(_ writes: [(request: RequestBody, acceptedMillis: Int64)]) -> RequestBody? {
+        guard let first = writes.first?.request else { return nil }
+        var rows: [[Primitive]] = []
+        for write in writes {
+            guard write.request.entityName == first.entityName, let more = Self.rows(of: write.request, time: write.acceptedMillis)
+            else { return nil }
+            rows += more
+        }
+        return push(rows, like: first)
+    }
+
+    private static func push(_ rows: [[Primitive]], like request: RequestBody) -> RequestBody {
         let values = InfoTable(dataShape: valuesShape, rows: rows)
         let parameters = InfoTable(fields: [FieldDefinition(name: "values", baseType: .infoTable)], rows: [[.infoTable(values)]])
-        let push = RequestBody(
+        return RequestBody(
             method: .post, entityType: request.entityType, entityName: request.entityName, characteristic: .services,
             target: pushService, parameters: parameters)
-        return (OutboxBatch(entries: taken, request: push), [])
     }
 
     /// The name/value/time/quality rows a property write stands for; nil when it is not one.

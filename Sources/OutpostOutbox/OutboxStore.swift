@@ -27,7 +27,8 @@ public final class OutboxStore: Sendable {
         self.logger = logger
     }
 
-    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    /// Wall-clock milliseconds since 1970: the time stamps of stored and grouped writes.
+    public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// Runs a write transaction, mapping SQLite errors to ``OutboxError``.
     /// A failed transaction may have been counted in ``queueCounts`` before it rolled back: they are
