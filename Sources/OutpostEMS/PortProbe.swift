@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
-import NIOTLS
 import OutpostSecrets
+import OutpostTLS
 
 /// LocalEms `TestPort`: can this EMS reach `host:port`? A TCP connect, optionally through the
 /// configured HTTP proxy (`CONNECT`), optionally followed by a TLS handshake that verifies the
@@ -184,30 +184,5 @@ private final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelH
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         promise.fail(error)
         context.close(promise: nil)
-    }
-}
-
-/// Completes its promise when the TLS handshake completes; fails it on the first error or close.
-private final class TLSHandshakeWatcher: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let promise: EventLoopPromise<Void>
-
-    init(promise: EventLoopPromise<Void>) {
-        self.promise = promise
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSUserEvent, case .handshakeCompleted = event { promise.succeed(()) }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(error)
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.eof)
-        context.fireChannelInactive()
     }
 }

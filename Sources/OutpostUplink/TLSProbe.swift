@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
-import NIOTLS
+import OutpostTLS
 public import NIOSSL
 
 /// One TLS handshake to a server, for diagnostics (`outpost doctor`): connects, completes the
@@ -35,7 +35,7 @@ public enum TLSProbe {
                             verdict.succeed(.certificateVerified)
                         })
                     try channel.pipeline.syncOperations.addHandler(handler)
-                    try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(promise: promise))
+                    try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatcher(promise: promise))
                 }
             }
         let channel: any Channel
@@ -51,36 +51,6 @@ public enum TLSProbe {
         } catch {
             return Outcome(chain: presented.get(), failure: "TLS handshake with \(host):\(port) failed: \(error)")
         }
-    }
-}
-
-/// Completes its promise when the TLS handshake completes, fails it on the first error or close.
-private final class HandshakeWatcher: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    let promise: EventLoopPromise<Void>
-
-    init(promise: EventLoopPromise<Void>) {
-        self.promise = promise
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSUserEvent, case .handshakeCompleted = event { promise.succeed(()) }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(error)
-        context.close(promise: nil)
-    }
-
-    /// Also when the connection never came up: the promise must be completed either way.
-    func handlerRemoved(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.ioOnClosedChannel)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.eof)
-        context.fireChannelInactive()
     }
 }
 
