@@ -90,7 +90,7 @@ extension Outpost {
             let resource = ScriptResource(settings: settings, logger: logger)
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [.init(service: resource)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: [.init(service: resource, serviceName: "script resource")], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 tasks.addTask {

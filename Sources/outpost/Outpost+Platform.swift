@@ -70,7 +70,7 @@ extension Outpost {
             }
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [.init(service: server)],
+                    services: [.init(service: server, serviceName: "platform server")],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             do {
