@@ -127,14 +127,30 @@ public final class ThingStore: Sendable {
         if start { scheduleWriter() }
     }
 
-    /// In place: copying a history out and back would copy it whole for every value.
+    /// In place: copying a history out and back would copy it whole for every value. A full history
+    /// is trimmed back to `limit` only once it is ``trimSlack(limit:)`` over it: removing the oldest
+    /// value on every push moved the whole array each time (about 60,000 instructions per value at
+    /// the default 1,000). Readers get the newest `limit` (``thing(_:)``, ``things``).
     private static func append(_ values: [(property: String, record: PropertyRecord)], limit: Int, to thing: inout ThingRecord) {
+        let slack = trimSlack(limit: limit)
         for (property, record) in values {
             thing.properties[property] = record
             thing.history[property, default: []].append(record)
             let count = thing.history[property]?.count ?? 0
-            if count > limit { thing.history[property]?.removeFirst(count - limit) }
+            if count > limit + slack { thing.history[property]?.removeFirst(count - limit) }
         }
+    }
+
+    /// How far a property's in-memory history may run over the limit before it is trimmed.
+    static func trimSlack(limit: Int) -> Int { max(16, limit / 4) }
+
+    /// `record` with each history cut to the newest `historyLimit` values.
+    private func limited(_ record: ThingRecord) -> ThingRecord {
+        var record = record
+        for (property, values) in record.history where values.count > historyLimit {
+            record.history[property] = Array(values.suffix(historyLimit))
+        }
+        return record
     }
 
     /// Events are kept in memory only (as the JSON store did): the admin API shows the recent ones.
@@ -142,15 +158,15 @@ public final class ThingStore: Sendable {
         let now = Self.nowMillis()
         let limit = historyLimit
         storage.withLockedValue { storage in
-            var thing = storage.things[name] ?? ThingRecord(name: name)
-            thing.events.append(EventRecord(name: event, time: now, data: data))
-            if thing.events.count > limit { thing.events.removeFirst(thing.events.count - limit) }
-            storage.things[name] = thing
+            // In place, so appending does not copy the thing's events.
+            storage.things[name, default: ThingRecord(name: name)].events.append(EventRecord(name: event, time: now, data: data))
+            let count = storage.things[name]?.events.count ?? 0
+            if count > limit { storage.things[name]?.events.removeFirst(count - limit) }
         }
     }
 
     public func thing(_ name: String) -> ThingRecord? {
-        storage.withLockedValue { $0.things[name] }
+        storage.withLockedValue { $0.things[name] }.map(limited)
     }
 
     public func property(thing: String, _ property: String) -> PropertyRecord? {
@@ -159,6 +175,6 @@ public final class ThingStore: Sendable {
 
     /// Every thing, sorted by name.
     public var things: [ThingRecord] {
-        storage.withLockedValue { $0.things.values.sorted { $0.name < $1.name } }
+        storage.withLockedValue { $0.things.values.sorted { $0.name < $1.name } }.map(limited)
     }
 }
