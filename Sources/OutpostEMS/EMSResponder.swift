@@ -171,7 +171,10 @@ struct EMSResponder: HTTPResponder {
         do {
             guard let reply = try await writes.write(message) else {
                 // Stored for later delivery: say so, for clients that only log bodies.
-                var response = Self.json(.object(["queued": .bool(true), "message": .string(OutboxWriteSink.queuedMessage)]))
+                var body: JSONObject = ["queued": .bool(true), "message": .string(OutboxWriteSink.queuedMessage)]
+                // How much of this thing's data is waiting, this write included: a client can slow down.
+                if let stored = writes.storedCount(thing: message.entityName) { body.append("storedForThing", .integer(Int64(stored))) }
+                var response = Self.json(.object(body))
                 response.status = .accepted
                 return response
             }

@@ -128,6 +128,10 @@ public struct OutboxWriteSink: WriteSink {
         outbox.queuedCount(thing: thing)
     }
 
+    public func storedCount(thing: String) -> Int? {
+        outbox.queuedCount(thing: thing)
+    }
+
     /// The body of a 202: the write is on disk and will be delivered in its thing's order.
     static let queuedMessage =
         "stored in the offline message store; it is sent to the platform in order once the platform is reachable and earlier writes of this thing are delivered"

@@ -7,10 +7,13 @@ public protocol WriteSink: Sendable {
     func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody?
     /// The state of the offline message store for `LocalEms` `GetOutboxStatus`; nil without one.
     func status() async -> InfoTable?
+    /// Writes for `thing` waiting in the offline message store now (for a 202's body); nil without one.
+    func storedCount(thing: String) -> Int?
 }
 
 extension WriteSink {
     public func status() async -> InfoTable? { nil }
+    public func storedCount(thing: String) -> Int? { nil }
 }
 
 /// Sends writes to the platform at once; offline → ``PlatformLinkError/notConnected(_:)``.

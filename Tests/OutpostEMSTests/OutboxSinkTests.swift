@@ -48,6 +48,7 @@ struct OutboxSinkTests {
             let reply = try await ems.curl("PUT", "/Thingworx/Things/Pump/Properties/seq", body: #"{"seq": \#(value)}"#, auth: false)
             #expect(reply.status == 202)
             #expect(reply.body.contains(#""queued":true"#), "202 body: \(reply.body)")
+            #expect(reply.json?["storedForThing"] == .integer(Int64(value)), "the thing's stored writes, this one included: \(reply.body)")
         }
         let event = try await ems.curl("POST", "/Thingworx/Things/Pump/Events/Alarm", body: #"{"message": "hot"}"#, auth: false)
         #expect(event.status == 202)
