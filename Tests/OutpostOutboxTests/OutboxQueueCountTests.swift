@@ -48,10 +48,13 @@ struct OutboxQueueCountTests {
             let replayer = OutboxReplayer(outbox: outbox, delivery: delivery, logger: quietLogger)
             let drained = Task { await replayer.drain() }
             let deadline = ContinuousClock.now + .seconds(10)
+            // Until the file agrees too: a count drops inside its delete's transaction, before the
+            // commit. (A fresh-clone CI run under load, which stopped the replay as soon as the counts
+            // said so, found A's rows in the file after the reopen; the cause is not pinned down.)
             while true {
                 let a = try await outbox.hasQueued(thing: "A")
                 let c = try await outbox.hasQueued(thing: "C")
-                if !a && !c { break }
+                if !a && !c, try await fileCounts(outbox.store).keys.allSatisfy({ $0 == "B" }) { break }
                 try #require(ContinuousClock.now < deadline, "A and C were not drained")
                 await Task.yield()
             }
