@@ -27,16 +27,9 @@ else
     LOAD="$ROOT/$SCRATCH/release/outpost-bench"
 fi
 
-WORK=$(mktemp -d /tmp/outpost-bench-ems.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib/scratch.sh
+scratch_init bench-ems
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 EMS_PORT=$(free_port); NGINX_PORT=$(free_port); PLATFORM_PORT=$(free_port); ADMIN_PORT=$(free_port)
 USER=emsuser; PASS=bench-pass-123
 AUTH="Authorization: Basic $(printf '%s:%s' "$USER" "$PASS" | base64)"

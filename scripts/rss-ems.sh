@@ -13,16 +13,9 @@ for tool in openssl curl python3; do
     command -v "$tool" >/dev/null || { echo "rss-ems: $tool is missing" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d /tmp/outpost-rss-ems.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib/scratch.sh"
+scratch_init rss-ems
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PLATFORM_PORT=$(free_port); ADMIN_PORT=$(free_port)
 USER=emsuser; PASS=rss-pass-123
 AUTH="Authorization: Basic $(printf '%s:%s' "$USER" "$PASS" | base64)"

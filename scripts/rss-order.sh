@@ -10,21 +10,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:?usage: scripts/rss-order.sh path/to/release/outpost}")
 command -v valgrind >/dev/null || { echo "rss-order: valgrind is missing (apt-get install -y valgrind)" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/outpost-rss-order.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib/scratch.sh
+scratch_init rss-order
 
 # valgrind 3.19 crashes in libdispatch's sigsuspend on the async main thread: replace it with pause().
 printf '#include <signal.h>\n#include <unistd.h>\nint sigsuspend(const sigset_t *m) { (void)m; return pause(); }\n' > "$WORK/shim.c"
 cc -shared -fPIC -O2 -o "$WORK/shim.so" "$WORK/shim.c"
 strip --strip-debug -o "$WORK/outpost" "$BIN"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 EMS_PORT=$(free_port); PLATFORM_PORT=$(free_port); ADMIN_PORT=$(free_port)
 AUTH="Authorization: Basic $(printf 'emsuser:order-pass-123' | base64)"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 2 -subj /CN=127.0.0.1 \
