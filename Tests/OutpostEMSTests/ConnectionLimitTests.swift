@@ -6,15 +6,18 @@ import Testing
 /// `max_clients` counts client connections: real sockets (plain and TLS) held open by a python3 client.
 @Suite("max_clients")
 struct ConnectionLimitTests {
-    /// Holds `limit` keep-alive connections (each answered once, so the server has admitted them), opens
-    /// one more, then closes one held connection and polls until a new connection is served again.
-    static let script = """
-        import socket, ssl, sys, time, json
+    /// The python client both scripts start with: arguments, TCP and TLS connections, and one
+    /// authenticated isConnected GET that returns the status and the headers (with the body).
+    static let client = """
+        import socket, ssl, sys, time, json, os
         port, limit, tls, cafile, auth = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4], sys.argv[5]
         ctx = ssl.create_default_context(cafile=cafile) if tls else None
-        def connect():
-            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        def tcp():
+            return socket.create_connection(("127.0.0.1", port), timeout=10)
+        def wrap(s):
             return ctx.wrap_socket(s, server_hostname="127.0.0.1") if tls else s
+        def connect():
+            return wrap(tcp())
         def request(s):
             s.sendall(("GET /Thingworx/Things/LocalEms/Properties/isConnected HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n"
                        "Authorization: Basic " + auth + "\\r\\n\\r\\n").encode())
@@ -35,6 +38,12 @@ struct ConnectionLimitTests {
                 body += chunk
             headers["body"] = body.decode("utf-8", "replace")
             return int(lines[0].split()[1]), headers
+
+        """
+
+    /// Holds `limit` keep-alive connections (each answered once, so the server has admitted them), opens
+    /// one more, then closes one held connection and polls until a new connection is served again.
+    static let script = client + """
         def closed_by_server(s):
             try:
                 return s.recv(1) == b""
@@ -83,24 +92,8 @@ struct ConnectionLimitTests {
     /// the test it is ready (a file in the sync directory) and waits for its go, given once the server
     /// counts all of them. Then every new connection is beyond twice the limit and must be closed
     /// without a byte. On failure it reports which held or refused socket the server had closed.
-    static let floodScript = """
-        import socket, ssl, sys, time, json, os
-        port, limit, tls, cafile, auth, sync = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4], sys.argv[5], sys.argv[6]
-        ctx = ssl.create_default_context(cafile=cafile) if tls else None
-        def tcp():
-            return socket.create_connection(("127.0.0.1", port), timeout=10)
-        def wrap(s):
-            return ctx.wrap_socket(s, server_hostname="127.0.0.1") if tls else s
-        def request(s):
-            s.sendall(("GET /Thingworx/Things/LocalEms/Properties/isConnected HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n"
-                       "Authorization: Basic " + auth + "\\r\\n\\r\\n").encode())
-            data = b""
-            while b"\\r\\n\\r\\n" not in data:
-                chunk = s.recv(65536)
-                if not chunk:
-                    return None
-                data += chunk
-            return int(data.split(b" ")[1])
+    static let floodScript = client + """
+        sync = sys.argv[6]
         def everything(s):
             data = b""
             try:
@@ -122,8 +115,8 @@ struct ConnectionLimitTests {
                 return str(e)
             finally:
                 probe.close()
-        held = [wrap(tcp()) for _ in range(limit)]
-        held_status = [request(s) for s in held]
+        held = [connect() for _ in range(limit)]
+        held_status = [request(s)[0] for s in held]
         refused = [tcp() for _ in range(limit)]
         open(os.path.join(sync, "ready"), "w").close()
         deadline = time.time() + 30
@@ -146,8 +139,8 @@ struct ConnectionLimitTests {
                 answers.append(data[:12].decode("latin-1"))
         result = {"held": held_status, "dropped": dropped, "probes": probes, "answers": answers[:5],
                   "heldStates": [state(s) for s in held], "refusedStates": [state(s) for s in refused]}
-        result["heldStillServed"] = request(held[0])
-        result["refusedAnswer"] = request(wrap(refused[0]))
+        result["heldStillServed"] = request(held[0])[0]
+        result["refusedAnswer"] = request(wrap(refused[0]))[0]
         print(json.dumps(result))
         """
 
