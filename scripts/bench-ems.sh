@@ -28,6 +28,7 @@ else
 fi
 
 source scripts/lib/scratch.sh
+source scripts/lib/ems-fixture.sh
 scratch_init bench-ems
 
 EMS_PORT=$(free_port); NGINX_PORT=$(free_port); PLATFORM_PORT=$(free_port); ADMIN_PORT=$(free_port)
@@ -35,26 +36,12 @@ USER=emsuser; PASS=bench-pass-123
 AUTH="Authorization: Basic $(printf '%s:%s' "$USER" "$PASS" | base64)"
 
 # Same certificate for both servers: P-256, key encrypted (nginx reads it with ssl_password_file).
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
-    -passout pass:bench-key-pass 2>/dev/null
+fixture_certificate bench
 echo bench-key-pass > "$WORK/key.pass"
 export OUTPOST_SECRET_KEY_FILE="$WORK/secret.key"
 
-cat > "$WORK/platform.json" <<JSON
-{ "listen": { "host": "127.0.0.1", "port": $PLATFORM_PORT, "resource": "/Thingworx/WS" },
-  "app_keys": ["bench-app-key"],
-  "admin": { "host": "127.0.0.1", "port": $ADMIN_PORT, "token": "bench-admin-token" },
-  "store": { "path": "$WORK/things.json" } }
-JSON
-cat > "$WORK/config.json" <<JSON
-{ "ws_servers": [{ "host": "127.0.0.1", "port": $PLATFORM_PORT }],
-  "appKey": "bench-app-key",
-  "ws_connection": { "encryption": "none" },
-  "http_server": { "host": "127.0.0.1", "port": $EMS_PORT, "ports_to_try": 0, "ssl": true,
-    "certificate": "$WORK/cert.pem", "private_key": "$WORK/key.pem", "passphrase": "bench-key-pass",
-    "authenticate": true, "user": "$USER", "password": "$PASS", "max_clients": 128 } }
-JSON
+fixture_platform_config bench
+fixture_ems_config bench "$EMS_PORT"
 
 "$BIN" platform --config "$WORK/platform.json" > "$WORK/platform.out" 2> "$WORK/platform.err" &
 PIDS+=($!)

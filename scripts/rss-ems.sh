@@ -14,34 +14,21 @@ for tool in openssl curl python3; do
 done
 
 source "$(dirname "$0")/lib/scratch.sh"
+source "$(dirname "$0")/lib/ems-fixture.sh"
 scratch_init rss-ems
 
 PLATFORM_PORT=$(free_port); ADMIN_PORT=$(free_port)
 USER=emsuser; PASS=rss-pass-123
 AUTH="Authorization: Basic $(printf '%s:%s' "$USER" "$PASS" | base64)"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
-    -passout pass:rss-key-pass 2>/dev/null
+fixture_certificate rss
 export OUTPOST_SECRET_KEY_FILE="$WORK/secret.key"
-cat > "$WORK/platform.json" <<JSON
-{ "listen": { "host": "127.0.0.1", "port": $PLATFORM_PORT, "resource": "/Thingworx/WS" },
-  "app_keys": ["rss-app-key"],
-  "admin": { "host": "127.0.0.1", "port": $ADMIN_PORT, "token": "rss-admin-token" },
-  "store": { "path": "$WORK/things.json" } }
-JSON
+fixture_platform_config rss
 "$BIN" platform --config "$WORK/platform.json" > "$WORK/platform.out" 2> "$WORK/platform.err" &
 PIDS+=($!)
 
 for run in $(seq 1 "$RUNS"); do
     EMS_PORT=$(free_port)
-    cat > "$WORK/config.json" <<JSON
-{ "ws_servers": [{ "host": "127.0.0.1", "port": $PLATFORM_PORT }],
-  "appKey": "rss-app-key",
-  "ws_connection": { "encryption": "none" },
-  "http_server": { "host": "127.0.0.1", "port": $EMS_PORT, "ports_to_try": 0, "ssl": true,
-    "certificate": "$WORK/cert.pem", "private_key": "$WORK/key.pem", "passphrase": "rss-key-pass",
-    "authenticate": true, "user": "$USER", "password": "$PASS", "max_clients": 128 } }
-JSON
+    fixture_ems_config rss "$EMS_PORT"
     rm -rf "$WORK/state"
     "$BIN" ems --config "$WORK/config.json" --state-dir "$WORK/state" --log-level error > "$WORK/ems.out" 2> "$WORK/ems.err" &
     EMS_PID=$!
