@@ -288,6 +288,13 @@ let package = Package(
 
         // MARK: Tests
 
+        /// What several test targets share: running blocking test bodies off Swift's cooperative pool.
+        .target(
+            name: "OutpostTestSupport",
+            path: "Tests/OutpostTestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(
             name: "OutpostConfigTests",
             dependencies: ["OutpostConfig"],
@@ -311,6 +318,7 @@ let package = Package(
         .testTarget(
             name: "OutpostTLSTests",
             dependencies: [
+                "OutpostTestSupport",
                 "OutpostTLS",
                 "OutpostSecrets",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -330,6 +338,7 @@ let package = Package(
         .testTarget(
             name: "OutpostUplinkTests",
             dependencies: [
+                "OutpostTestSupport",
                 "OutpostUplink",
                 "OutpostPlatform",
                 "OutpostConfig",
@@ -360,6 +369,7 @@ let package = Package(
         .testTarget(
             name: "OutpostEMSTests",
             dependencies: [
+                "OutpostTestSupport",
                 "OutpostEMS",
                 "OutpostOutbox",
                 "outpost",
@@ -393,6 +403,7 @@ let package = Package(
         .testTarget(
             name: "OutpostLSRTests",
             dependencies: [
+                "OutpostTestSupport",
                 "OutpostLSR",
                 "OutpostLua",
                 "OutpostConfig",
@@ -411,7 +422,7 @@ let package = Package(
         /// Runs the built `outpost` binary as a process, as an operator would.
         .testTarget(
             name: "OutpostCLITests",
-            dependencies: ["outpost"],
+            dependencies: ["outpost", "OutpostTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost cert self-signed|inspect|check`, run as a process and checked with the openssl CLI.
+@Suite(.blockingWork)
 struct CertCommandTests {
     /// Runs `outpost cert self-signed` with a generated passphrase and returns that passphrase, opened
     /// with `outpost secret decrypt` and the same key file.

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost cert status` and `outpost cert export` against an EMS config with a TLS directory, with
 /// certificates made by the openssl CLI.
+@Suite(.blockingWork)
 struct CertLifecycleCommandTests {
     /// A CA, a TLS directory whose cert.pem it signed (with chain.pem holding the CA), SNI
     /// subdirectories with certificates of the given lifetimes, and a config.json using them.

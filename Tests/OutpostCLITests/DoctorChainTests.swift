@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost doctor`'s chain check tells a leaf signed directly by a root (complete: clients hold the
 /// root) from a chain missing its intermediate, given the roots clients trust (--ca-file).
+@Suite(.blockingWork)
 struct DoctorChainTests {
     @Test func leafSignedByRoot_isOk_missingIntermediate_isNamed_unknownIssuer_isSaid() throws {
         let directory = try CLITestDirectory()

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost doctor` (also reachable as `outpost cert doctor`) on broken setups: each gets a verdict line
 /// that names the problem and the fix. Material made by the openssl CLI.
+@Suite(.blockingWork)
 struct DoctorCommandTests {
     enum Setup: String, CaseIterable, CustomTestStringConvertible {
         case missingDirectory, wrongPassphrase, keyMismatch, readableUnencryptedKey, incompleteChain, expiresSoon

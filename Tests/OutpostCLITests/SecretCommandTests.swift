@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost secret encrypt|decrypt`, run as a process.
+@Suite(.blockingWork)
 struct SecretCommandTests {
     @Test func encrypt_secretOnStdin_printsOnlySealedValueAndCreatesKeyFile0600() throws {
         let directory = try CLITestDirectory()

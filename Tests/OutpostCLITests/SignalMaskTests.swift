@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost` stops on SIGTERM even when its parent started it with SIGTERM blocked, as a parent
 /// spawning from a libdispatch worker thread does (the mask is inherited through exec; Foundation's
 /// `Process` started from Swift concurrency code hands it on). Other programs started that way
 /// (`openssl s_client`, python) do sit through SIGTERM; `outpost` holds because its signal handling
 /// reads the signals through a signalfd, which takes blocked signals.
-@Suite("inherited signal mask")
+@Suite("inherited signal mask", .blockingWork)
 struct SignalMaskTests {
     /// Blocks SIGTERM, starts `outpost platform` (which inherits the mask), waits for its
     /// `listening` line, sends SIGTERM and reports whether and how it exited within 15 s.

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost up` as the README runs it: the real binary supervising the real platform, EMS and LSR on
 /// the repository's configs, with its state in a temporary directory and OS-chosen ports. The HTTP
 /// checks paste the banner's curl lines into bash, so they also prove the printed commands work.
-@Suite("outpost up", .serialized)
+@Suite("outpost up", .serialized, .blockingWork)
 struct UpCommandTests {
     static let components = ["platform", "ems", "lsr"]
 

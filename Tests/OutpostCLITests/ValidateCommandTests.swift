@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost validate` run as a process, as an operator would.
-@Suite struct ValidateCommandTests {
+@Suite(.blockingWork) struct ValidateCommandTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 

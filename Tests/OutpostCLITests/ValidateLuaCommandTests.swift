@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost validate config.lua` run as a process: same report format and exit codes as config.json.
-@Suite struct ValidateLuaCommandTests {
+@Suite(.blockingWork) struct ValidateLuaCommandTests {
     @Test func repositoryConfigLua_isValid_withPlaintextWarnings() throws {
         let result = try OutpostProcess.run(["validate", "--skip-secrets", "config.lua"], directory: ValidateCommandTests.repositoryRoot)
         #expect(result.status == 0, "\(result)")

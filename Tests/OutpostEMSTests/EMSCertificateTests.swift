@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost ems` with `http_server.tls_directory`, as a process: client certificates required
 /// because ca.pem is there, the certificate rotated by replacing files while it runs, and a broken
 /// replacement refused with the old certificate still served. Keys and certificates come from the
 /// `openssl` CLI.
-@Suite("outpost ems certificate lifecycle")
+@Suite("outpost ems certificate lifecycle", .blockingWork)
 struct EMSCertificateTests {
     @Test func tlsDirectory_mTLS_rotation_andRejectedReplacement() async throws {
         let pki = try TestPKI()

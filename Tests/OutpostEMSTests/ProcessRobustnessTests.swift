@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import OutpostTestSupport
 
 /// `outpost ems` and `outpost platform` as processes, in the situations an operator's setup produces:
 /// a log reader that goes away, a key file named on the command line, a port that is taken.
-@Suite("outpost processes: broken pipes, --key-file, bind errors")
+@Suite("outpost processes: broken pipes, --key-file, bind errors", .blockingWork)
 struct ProcessRobustnessTests {
     /// A scratch directory removed at the end.
     struct Scratch {

@@ -3,10 +3,11 @@ import OutpostConfig
 import OutpostEMS
 import OutpostWire
 import Testing
+import OutpostTestSupport
 
 /// LocalEms `TestPort` with `useSSL` (a verified TLS handshake) and `useProxy` (HTTP CONNECT through
 /// the configured proxy, a python3 one here), against real listeners on 127.0.0.1.
-@Suite("LocalEms TestPort")
+@Suite("LocalEms TestPort", .blockingWork)
 struct TestPortTests {
     static let path = "/Thingworx/Things/LocalEms/Services/TestPort"
 

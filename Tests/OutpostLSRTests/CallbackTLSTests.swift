@@ -6,12 +6,13 @@ import OutpostLua
 import OutpostSecrets
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// The script resource's TLS, in process with real handshakes and keys made by the `openssl` CLI:
 /// `script_resource_tls_directory` on the callback listener (rotation seen by a new handshake while an
 /// established connection keeps working; client certificates required iff ca.pem is there) and the
 /// trusted CAs of the EMS connection (`rap_cert_file`, `rap_trusted_directory`) reloaded on change.
-@Suite("script resource TLS")
+@Suite("script resource TLS", .blockingWork)
 struct CallbackTLSTests {
     static let noThings = "scripts.log_level = \"INFO\"\n"
 

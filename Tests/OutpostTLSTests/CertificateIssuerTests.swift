@@ -2,8 +2,10 @@ import Foundation
 import OutpostSecrets
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Certificates made here are accepted by OpenSSL, and their encrypted keys open with OpenSSL.
+@Suite(.blockingWork)
 struct CertificateIssuerTests {
     static let passphrase = SecretValue("issuer test passphrase")
 
@@ -102,6 +104,7 @@ struct CertificateIssuerTests {
 }
 
 /// The development PKI for `outpost up`: server and client certificates verify against its CA.
+@Suite(.blockingWork)
 struct DevelopmentPKITests {
     @Test func create_writesCAServerAndClient_allVerifyWithOpenSSL() throws {
         let workspace = try Workspace()

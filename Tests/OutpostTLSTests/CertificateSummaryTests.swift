@@ -1,8 +1,10 @@
 import Foundation
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Certificate inspection agrees with what `openssl x509` says about the same file.
+@Suite(.blockingWork)
 struct CertificateSummaryTests {
     @Test func summary_ofOpenSSLCertificate_matchesOpenSSLFields() throws {
         let workspace = try Workspace()

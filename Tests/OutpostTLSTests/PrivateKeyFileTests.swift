@@ -2,8 +2,10 @@ import Foundation
 import OutpostSecrets
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Every key form OpenSSL 3 writes loads with the right passphrase and fails with its own error otherwise.
+@Suite(.blockingWork)
 struct PrivateKeyFileTests {
     static let passphrase = "correct horse battery staple"
 

@@ -4,10 +4,12 @@ import NIOSSL
 import OutpostSecrets
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Listener TLS: the TLS directory convention (mTLS iff ca.pem), SNI selection with parent-domain
 /// fallback, and hitless reload with bad material rejected — all with real handshakes by
 /// `openssl s_client` and NIO clients on 127.0.0.1.
+@Suite(.blockingWork)
 struct ServerTLSTests {
     @Test func tlsDirectoryWithoutCA_servesItsCertificate_andAsksForNoClientCertificate() async throws {
         let workspace = try Workspace()
@@ -228,6 +230,7 @@ final class ReportLog: @unchecked Sendable {
 }
 
 /// Expiry levels at the 30/14/7-day thresholds and once expired, from real certificates.
+@Suite(.blockingWork)
 struct CertificateExpiryTests {
     @Test func levels_followTheThresholds() throws {
         let workspace = try Workspace()

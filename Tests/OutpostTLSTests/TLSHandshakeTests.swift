@@ -5,9 +5,11 @@ import NIOSSL
 import OutpostSecrets
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Loaded material works for real: a NIOSSL server and client on 127.0.0.1 complete mutual TLS with
 /// keys that BoringSSL itself cannot decrypt (scrypt, PBKDF2-HMAC-SHA512), and data round-trips.
+@Suite(.blockingWork)
 struct TLSHandshakeTests {
     @Test func mutualTLS_scryptServerKeyAndSHA512ClientKey_roundTripsData() async throws {
         let workspace = try Workspace()

@@ -2,8 +2,10 @@ import Foundation
 import OutpostSecrets
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Certificate chains with their keys: merged files, ordering, mismatches and validity.
+@Suite(.blockingWork)
 struct TLSIdentityTests {
     static let passphrase = "s3cret passphrase"
 

@@ -1,7 +1,9 @@
 import Foundation
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
+@Suite(.blockingWork)
 struct TrustRootsTests {
     @Test func load_twoCAFiles_collectsAllCertificates() throws {
         let workspace = try Workspace()

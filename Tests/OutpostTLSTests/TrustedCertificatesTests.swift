@@ -4,9 +4,11 @@ import NIOPosix
 import NIOSSL
 import OutpostTLS
 import Testing
+import OutpostTestSupport
 
 /// Trusted CA sets (`rap_cert_file`, `cert_chain`, a trusted-certificates directory) reloaded when
 /// their files change, with real handshakes against servers whose certificates come from `openssl`.
+@Suite(.blockingWork)
 struct TrustedCertificatesTests {
     /// Connects to `server` verifying against `trust`'s current roots; true when the handshake succeeds.
     func verifiedHandshake(to server: EchoTLSServer, trust: TrustedCertificates) async -> Bool {
@@ -110,6 +112,7 @@ struct TrustedCertificatesTests {
 
 /// The doctor's chain check: a leaf signed directly by a root is complete, an unsent intermediate is
 /// missing, an issuer found nowhere is reported as such.
+@Suite(.blockingWork)
 struct ChainCompletenessTests {
     @Test func leafSignedByRoot_isComplete_leafSignedByIntermediate_isMissingIt() throws {
         let workspace = try Workspace()
@@ -153,6 +156,7 @@ extension ChainCompleteness {
 }
 
 /// Forced reload of everything with one answer line per certificate (the LocalEms service's content).
+@Suite(.blockingWork)
 struct TLSMaintenanceLoopTests {
     @Test func reloadNow_answersEachCertificateWithItsOutcomeAndDaysLeft() throws {
         let workspace = try Workspace()

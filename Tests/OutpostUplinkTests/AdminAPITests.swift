@@ -4,9 +4,11 @@ import OutpostPlatform
 import OutpostUplink
 import OutpostWire
 import Testing
+import OutpostTestSupport
 
 /// The platform's admin API over real HTTP, driving a real uplink: property reads and writes and
 /// service calls travel over the AlwaysOn socket to the edge's handler.
+@Suite(.blockingWork)
 struct AdminAPITests {
     /// Keeps property writes and answers reads from them; echoes service parameters.
     final class ThingHandler: UplinkRequestHandler {

@@ -1,9 +1,11 @@
 import Foundation
 @testable import OutpostUplink
 import Testing
+import OutpostTestSupport
 
 /// The ping text is written without Foundation's formatters; it must still be the local `HH:mm:ss` that the
 /// `DateFormatter` it replaced wrote.
+@Suite(.blockingWork)
 struct PingPayloadTests {
     /// Hour, minute and second from Foundation's Gregorian calendar in the current time zone: an
     /// implementation independent of the `localtime_r` one under test.

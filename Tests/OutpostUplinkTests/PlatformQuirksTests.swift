@@ -6,10 +6,12 @@ import OutpostPlatform
 @testable import OutpostUplink
 import OutpostWire
 import Testing
+import OutpostTestSupport
 
 /// The platform tolerates what the C SDK client puts on the wire (`alwayson.md` §8): a zero masking
 /// key, RSV1 on continuation frames, zero-length control frames, and responses whose reason is replaced
 /// by zero padding after the body.
+@Suite(.blockingWork)
 struct PlatformQuirksTests {
     /// Frames one WebSocket message as the C SDK would: zero mask, `fragments` frames, RSV1 on every
     /// continuation frame.

@@ -1,7 +1,9 @@
 import OutpostUplink
 import Testing
+import OutpostTestSupport
 
 /// The reconnect policy as a pure value, replayed with a seeded generator.
+@Suite(.blockingWork)
 struct ReconnectPolicyTests {
     /// SplitMix64: a small deterministic generator.
     struct Seeded: RandomNumberGenerator {

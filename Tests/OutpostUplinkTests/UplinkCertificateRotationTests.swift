@@ -5,9 +5,11 @@ import OutpostSecrets
 import OutpostTLS
 import OutpostUplink
 import Testing
+import OutpostTestSupport
 
 /// The uplink's client certificate files are replaced while it is connected: it reconnects (after a
 /// jittered wait) and presents the new certificate, which the platform checks against its client CA.
+@Suite(.blockingWork)
 struct UplinkCertificateRotationTests {
     @Test func renewedClientCertificate_isPresentedAfterAJitteredReconnect() async throws {
         let pki = try TestPKI()

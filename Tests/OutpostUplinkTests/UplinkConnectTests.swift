@@ -4,9 +4,11 @@ import OutpostTLS
 import OutpostUplink
 import ServiceLifecycle
 import Testing
+import OutpostTestSupport
 
 /// The uplink against a real platform over real TLS on 127.0.0.1: client keys in every encrypted form,
 /// AUTH, BIND and a graceful UNBIND at shutdown.
+@Suite(.blockingWork)
 struct UplinkConnectTests {
     @Test(arguments: [KeyVariant.scrypt, .pbes2AES256SHA256, .pbes2AES256SHA512])
     func connect_withEncryptedClientKey_authenticatesAndBinds(_ variant: KeyVariant) async throws {
@@ -74,6 +76,7 @@ struct UplinkConnectTests {
 }
 
 /// `ws_servers` are tried in order: an unreachable first address fails over to the next.
+@Suite(.blockingWork)
 struct UplinkFailoverTests {
     @Test func unreachableFirstServer_failsOverToTheNext() async throws {
         let pki = try TestPKI()
@@ -91,6 +94,7 @@ struct UplinkFailoverTests {
 }
 
 /// The uplink as a service in a `ServiceGroup`: graceful shutdown (what SIGTERM/SIGINT trigger) unbinds.
+@Suite(.blockingWork)
 struct UplinkServiceTests {
     @Test func serviceGroupGracefulShutdown_unbindsBeforeClosing() async throws {
         let pki = try TestPKI()

@@ -3,9 +3,10 @@ import OutpostPlatform
 import OutpostSecrets
 import OutpostUplink
 import Testing
+import OutpostTestSupport
 
 /// The uplink against a real `outpost platform` process: killed and restarted, frozen and thawed.
-@Suite(.serialized)
+@Suite(.serialized, .blockingWork)
 struct UplinkPlatformProcessTests {
     /// Writes platform.json (TLS, mTLS with the test CA, a sealed app key) in the PKI workspace.
     private func writeConfig(_ pki: TestPKI, port: Int) throws -> [String] {

@@ -4,9 +4,11 @@ import OutpostPlatform
 import OutpostUplink
 import OutpostWire
 import Testing
+import OutpostTestSupport
 
 /// Requests both ways over a live uplink: edge → platform (property write, property push, subscriptions,
 /// multipart), platform → edge (delivered to the handler, answered).
+@Suite(.blockingWork)
 struct UplinkRequestTests {
     /// Answers the platform's property reads with a fixed value, and echoes service parameters.
     struct EchoHandler: UplinkRequestHandler {

@@ -8,8 +8,10 @@ import OutpostTLS
 import OutpostUplink
 import OutpostWire
 import Testing
+import OutpostTestSupport
 
 /// Settings from config.json, and TLS version mismatches.
+@Suite(.blockingWork)
 struct UplinkSettingsTests {
     @Test func settingsFromConfig_openSecrets_loadTheEncryptedKey_andSplitGatewayFromThings() throws {
         let pki = try TestPKI(clientKey: .scrypt)

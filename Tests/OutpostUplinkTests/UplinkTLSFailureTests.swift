@@ -4,8 +4,10 @@ import OutpostTLS
 import OutpostUplink
 import Testing
 import X509
+import OutpostTestSupport
 
 /// Every TLS failure is reported with its own reason, once, in `lastError`.
+@Suite(.blockingWork)
 struct UplinkTLSFailureTests {
     /// Runs an uplink until its first error and returns it.
     private func firstError(_ settings: UplinkSettings) async throws -> UplinkError {

@@ -2,8 +2,10 @@ import Foundation
 @testable import OutpostUplink
 import OutpostWire
 import Testing
+import OutpostTestSupport
 
 /// Pieces of the uplink that need no socket.
+@Suite(.blockingWork)
 struct UplinkUnitTests {
     @Test func upgradeRequest_matchesTheOriginalByteForByte_exceptHostPort() {
         let request = WebSocketUpgradeRequest(
