@@ -199,9 +199,13 @@ struct EMSResponder: HTTPResponder {
     }
 
     static func json(_ value: JSONValue) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: HTTPBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+        Response(status: .ok, headers: [.contentType: jsonContentType], body: HTTPBody(byteBuffer: jsonBody(value)))
+    }
+
+    static let jsonContentType = "application/json; charset=utf-8"
+
+    static func jsonBody(_ value: JSONValue) -> ByteBuffer {
+        ByteBuffer(bytes: value.serializedBytes())
     }
 
     // MARK: Bodies

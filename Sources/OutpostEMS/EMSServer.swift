@@ -99,6 +99,8 @@ public final class EMSServer: Service, Sendable {
             throttle: LoginThrottle(limit: settings.failedLoginLimit, window: settings.failedLoginWindow), logger: logger)
         let limiter = self.limiter
         let logger = self.logger
+        let emsResponder = responder
+        let dates = HTTPDateCache()
         let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout.components.seconds * 1000))
         let bodyTimeout = TimeAmount.nanoseconds(
             Int64(settings.contentReadTimeout.components.seconds) * 1_000_000_000 + settings.contentReadTimeout.components.attoseconds / 1_000_000_000)
@@ -109,13 +111,17 @@ public final class EMSServer: Service, Sendable {
             server = HTTPServerBuilder { responder in
                 EMSTLSChannel(
                     base: ConnectionLimitedChannel(
-                        base: HTTP1Channel(responder: responder, configuration: channelConfiguration), limiter: limiter, logger: logger),
+                        base: EMSLocalReadChannel(
+                            base: HTTP1Channel(responder: responder, configuration: channelConfiguration), responder: emsResponder, dates: dates),
+                        limiter: limiter, logger: logger),
                     tls: tls)
             }
         } else {
             server = HTTPServerBuilder { responder in
                 ConnectionLimitedChannel(
-                    base: HTTP1Channel(responder: responder, configuration: channelConfiguration), limiter: limiter, logger: logger)
+                    base: EMSLocalReadChannel(
+                        base: HTTP1Channel(responder: responder, configuration: channelConfiguration), responder: emsResponder, dates: dates),
+                    limiter: limiter, logger: logger)
             }
         }
         let app = Application(

@@ -40,7 +40,10 @@ struct EdgeCertChainTests {
         #expect(read.content?.value("Temperature") == .number(42))
         // The same endpoint for a binding without the CA: refused, verification is still on.
         let refused = await ems.server.forwarder.handle(WireRequest(method: .get, entityName: "Lsr02", characteristic: .properties, target: "Temperature"))
-        #expect(refused.status == .serviceUnavailable)
+        // 503 when the handshake fails in time; on a machine loaded enough to stretch the failing handshake past
+        // the 3 s connect timeout, 504. Either way the value is not served.
+        #expect(refused.status == .serviceUnavailable || refused.status == .gatewayTimeout, "\(refused.status) \(refused.reason ?? "")")
+        #expect(refused.content == nil)
 
         // Persisted with its cert_chain, and what was written loads back with it.
         let written = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/config.json"))))
