@@ -25,6 +25,11 @@ public struct EMSError: Error, Sendable, HTTPResponseError, CustomStringConverti
     }
 
     func response() -> Response {
+        answer.response
+    }
+
+    /// The answer as status, fields and body, for the responder and for answers written on the event loop.
+    var answer: EMSAnswer {
         var object = JSONObject()
         object.append("status", .integer(Int64(status.code)))
         object.append("error", .string(status.reasonPhrase))
@@ -32,8 +37,7 @@ public struct EMSError: Error, Sendable, HTTPResponseError, CustomStringConverti
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         if close { headers[.connection] = "close" }
-        let bytes = JSONValue.object(object).serializedBytes()
-        return Response(status: status, headers: headers, body: HTTPBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return EMSAnswer(status: status, headers: headers, body: ByteBuffer(bytes: JSONValue.object(object).serializedBytes()))
     }
 
     // MARK: Common errors

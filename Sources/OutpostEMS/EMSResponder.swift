@@ -127,7 +127,7 @@ struct EMSResponder: HTTPResponder {
             }
             let parameters = try Self.propertyParameters(body, name: name)
             let message = WireRequest(method: .put, entityType: path.entityType, entityName: entity, characteristic: .properties, target: name == "*" ? "*" : name, parameters: parameters)
-            return try await write(message)
+            return await write(message)
         case (.post, .services):
             guard let name = path.name else { throw .badRequest("POST needs a service name: /Services/NAME") }
             let body = try await readParameters(request, head: head)
@@ -142,7 +142,7 @@ struct EMSResponder: HTTPResponder {
             guard let name = path.name else { throw .badRequest("POST needs an event name: /Events/NAME") }
             let body = try await readParameters(request, head: head)
             if isLocal { throw .notFound("\(entity) has no event \(name)") }
-            return try await write(WireRequest(method: .post, entityType: path.entityType, entityName: entity, characteristic: .events, target: name, parameters: try Self.infoTable(body)))
+            return await write(WireRequest(method: .post, entityType: path.entityType, entityName: entity, characteristic: .events, target: name, parameters: try Self.infoTable(body)))
         case (.delete, .properties):
             guard let name = path.name, !isLocal else { throw .badRequest("DELETE needs a property of a platform thing") }
             return try await forward(WireRequest(method: .delete, entityType: path.entityType, entityName: entity, characteristic: .properties, target: name))
@@ -167,24 +167,25 @@ struct EMSResponder: HTTPResponder {
         }
     }
 
-    private func write(_ message: WireRequest) async throws(EMSError) -> Response {
+    private func write(_ message: WireRequest) async -> Response {
+        await writeAnswer(message).response
+    }
+
+    /// Hands a write to the sink and says how it went: 200 with the platform's answer, 202 when it was
+    /// stored for later, or the error. Also used for writes answered on the event loop.
+    func writeAnswer(_ message: WireRequest) async -> EMSAnswer {
         do {
             guard let reply = try await writes.write(message) else {
                 // Stored for later delivery: say so, for clients that only log bodies.
                 var body: JSONObject = ["queued": .bool(true), "message": .string(OutboxWriteSink.queuedMessage)]
                 // How much of this thing's data is waiting, this write included: a client can slow down.
                 if let stored = writes.storedCount(thing: message.entityName) { body.append("storedForThing", .integer(Int64(stored))) }
-                var response = Self.json(.object(body))
-                response.status = .accepted
-                return response
+                return EMSAnswer(status: .accepted, headers: [.contentType: Self.jsonContentType], body: Self.jsonBody(.object(body)))
             }
-            return try Self.answer(reply)
-        } catch let error as PlatformLinkError {
-            throw EMSError.link(error, retryAfter: settings.retryAfterSeconds)
-        } catch let error as EMSError {
-            throw error
+            guard reply.status.isSuccess else { return EMSError.platform(reply.status, reason: reply.reason).answer }
+            return Self.tableAnswer(reply.content)
         } catch {
-            throw EMSError(.badGateway, "\(error)")
+            return EMSError.link(error, retryAfter: settings.retryAfterSeconds).answer
         }
     }
 
@@ -194,8 +195,12 @@ struct EMSResponder: HTTPResponder {
     }
 
     static func table(_ table: InfoTable?) -> Response {
-        guard let table else { return Response(status: .ok, headers: [.contentType: "application/json"]) }
-        return json(table.emsJSON())
+        tableAnswer(table).response
+    }
+
+    static func tableAnswer(_ table: InfoTable?) -> EMSAnswer {
+        guard let table else { return EMSAnswer(status: .ok, headers: [.contentType: "application/json"], body: ByteBuffer()) }
+        return EMSAnswer(status: .ok, headers: [.contentType: jsonContentType], body: jsonBody(table.emsJSON()))
     }
 
     static func json(_ value: JSONValue) -> Response {

@@ -111,7 +111,7 @@ public final class EMSServer: Service, Sendable {
             server = HTTPServerBuilder { responder in
                 EMSTLSChannel(
                     base: ConnectionLimitedChannel(
-                        base: EMSLocalReadChannel(
+                        base: EMSFastPathChannel(
                             base: HTTP1Channel(responder: responder, configuration: channelConfiguration), responder: emsResponder, dates: dates),
                         limiter: limiter, logger: logger),
                     tls: tls)
@@ -119,7 +119,7 @@ public final class EMSServer: Service, Sendable {
         } else {
             server = HTTPServerBuilder { responder in
                 ConnectionLimitedChannel(
-                    base: EMSLocalReadChannel(
+                    base: EMSFastPathChannel(
                         base: HTTP1Channel(responder: responder, configuration: channelConfiguration), responder: emsResponder, dates: dates),
                     limiter: limiter, logger: logger)
             }

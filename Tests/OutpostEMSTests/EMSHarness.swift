@@ -151,6 +151,36 @@ struct EMSHarness {
     }
 }
 
+extension EMSHarness {
+    /// Sends `first`, pauses, sends `second` on the same connection, and returns the one answer that
+    /// comes back (read up to its `Content-Length`), leaving the connection open meanwhile.
+    func rawInTwoParts(_ first: String, _ second: String, pauseSeconds: Double) async throws -> String {
+        let script = """
+            import socket, sys, time, base64
+            s = socket.create_connection(("127.0.0.1", \(port)), timeout=15)
+            s.sendall(base64.b64decode(sys.argv[1]))
+            time.sleep(\(pauseSeconds))
+            s.sendall(base64.b64decode(sys.argv[2]))
+            data = b""
+            while b"\\r\\n\\r\\n" not in data:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            head, _, body = data.partition(b"\\r\\n\\r\\n")
+            length = 0
+            for line in head.split(b"\\r\\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length": length = int(value.strip())
+            while len(body) < length:
+                chunk = s.recv(65536)
+                if not chunk: break
+                body += chunk
+            sys.stdout.write((head + b"\\r\\n\\r\\n" + body).decode("utf-8", "replace"))
+            """
+        return try await Self.run(EMSHarness.python, ["-c", script, Data(first.utf8).base64EncodedString(), Data(second.utf8).base64EncodedString()])
+    }
+}
+
 struct HarnessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
