@@ -47,7 +47,8 @@ public final class EMSServer: Service, Sendable {
             certificateReload: settings.certificateReload,
             outbound: OutboundSettings(proxy: settings.proxy, trustRoots: settings.edgeTrustRoots), logger: logger)
         self.forwarder = EdgeForwarder(
-            registry: registry, local: local, trustRoots: settings.edgeTrustRoots, trust: settings.edgeTrust, logger: logger)
+            registry: registry, local: local, trustRoots: settings.edgeTrustRoots, trust: settings.edgeTrust,
+            connectTimeout: settings.edgeConnectTimeout, logger: logger)
         local.writes.withLockedValue { $0 = self.writes }
     }
 

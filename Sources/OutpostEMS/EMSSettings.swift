@@ -49,6 +49,9 @@ public struct EMSSettings: Sendable {
     public var restart = RestartGate()
     /// PEM CA files trusted, besides the system's, for `https` edge endpoints (`certificates.cert_chain`).
     public var edgeTrustRoots: [String] = []
+    /// How long opening a connection to an edge endpoint may take, TLS handshake included. A closed
+    /// port on the endpoint's host fails at once; this bounds a host that does not answer at all.
+    public var edgeConnectTimeout: Duration = .seconds(3)
     /// The same CAs plus every `*.pem` of `certificates.trusted_directory`, re-read when the files
     /// change; when set, edge endpoints are verified against it instead of ``edgeTrustRoots``.
     public var edgeTrust: TrustedCertificates?

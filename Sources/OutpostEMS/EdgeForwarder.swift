@@ -27,7 +27,10 @@ public final class EdgeForwarder: Sendable {
     ///   an edge endpoint with a certificate from a private CA is verified, not just tolerated.
     ///   `trust`, when given, replaces `trustRoots` and is asked for each request, so a renewed CA file
     ///   applies to the next connection.
-    init(registry: EdgeRegistry, local: LocalEmsServices, trustRoots: [String] = [], trust: TrustedCertificates? = nil, logger: Logger) {
+    init(
+        registry: EdgeRegistry, local: LocalEmsServices, trustRoots: [String] = [], trust: TrustedCertificates? = nil,
+        connectTimeout: Duration = .seconds(3), logger: Logger
+    ) {
         self.registry = registry
         self.trust = trust
         self.local = local
@@ -38,7 +41,9 @@ public final class EdgeForwarder: Sendable {
         if !trustRoots.isEmpty {
             verifying.tlsConfiguration?.additionalTrustRoots = trustRoots.map { .file($0) }
         }
-        verifying.timeout = .init(connect: .seconds(3))
+        let connect = TimeAmount.nanoseconds(
+            Int64(connectTimeout.components.seconds) * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000)
+        verifying.timeout = .init(connect: connect)
         self.verifyingTLS = verifying.tlsConfiguration
         self.verifyingClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: verifying)
         // Edge endpoints on loopback (the LSR) usually present a self-signed certificate; bindings opt in
@@ -48,7 +53,7 @@ public final class EdgeForwarder: Sendable {
         tls.certificateVerification = .none
         tls.minimumTLSVersion = .tlsv12
         lenient.tlsConfiguration = tls
-        lenient.timeout = .init(connect: .seconds(3))
+        lenient.timeout = .init(connect: connect)
         self.lenientClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: lenient)
     }
 

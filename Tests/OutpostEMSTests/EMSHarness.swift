@@ -27,6 +27,10 @@ struct EMSHarness {
         settings.tls = tls?.context
         if auth { settings.auth = BasicAuthVerifier(user: "emsuser", password: SecretValue("s3cret-pass")) }
         settings.maskedConfiguration = .object(["http_server": .object(["user": "emsuser", "password": "********"])])
+        // In-process endpoints share this process's event loops and pools with every parallel test: a TLS
+        // connection to one took longer than the 3 s default on a loaded machine. (A refused handshake is retried until this
+        // timeout, so the tests of refusals wait for it.)
+        settings.edgeConnectTimeout = .seconds(10)
         configure(&settings)
         var logger = Logger(label: "test.ems")
         logger.logLevel = .warning
