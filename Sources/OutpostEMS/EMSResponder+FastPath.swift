@@ -20,8 +20,7 @@ extension EMSResponder {
         guard request.method == .get, let path = admittedPath(request, head: RequestHeadFields(request.headerFields), clientAddress: clientAddress),
             path.entityType == .thing, let entity = path.entity, path.characteristic == .properties, registry.isLocal(entity)
         else { return nil }
-        guard let table = try? local.property(path.name) else { return nil }
-        return Self.jsonBody(table.emsJSON())
+        return local.propertyBody(path.name)
     }
 
     /// `PUT /Thingworx/Things/{thing}/Properties/{name}` of a platform thing with a JSON body of a
