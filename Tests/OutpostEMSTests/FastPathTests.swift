@@ -10,6 +10,14 @@ import Testing
 struct FastPathTests {
     static let isConnected = "/Thingworx/Things/LocalEms/Properties/isConnected"
 
+    /// Pipelined requests (a string of raw HTTP/1.1) sent in one write; each answer in the order it came,
+    /// named by `kind` when it is a 200, else by its status.
+    private static func pipelinedAnswers(_ ems: EMSHarness, _ requests: (_ auth: String) -> String, kind: (String) -> String) async throws -> [String] {
+        let credentials = Data("\(ems.user):\(ems.password)".utf8).base64EncodedString()
+        let output = try await ems.raw(requests("Authorization: Basic \(credentials)\r\n"))
+        return output.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.hasPrefix("200") ? kind($0) : "status \($0.prefix(3))" }
+    }
+
     @Test(arguments: [false, true])
     func answerIsTheSameAsTheResponders(tls: Bool) async throws {
         let ems = try await EMSHarness.start(tls: tls)
@@ -46,22 +54,16 @@ struct FastPathTests {
     @Test func pipelinedAnswersKeepTheRequestsOrder() async throws {
         let ems = try await EMSHarness.start()
         defer { ems.stop() }
-        let credentials = Data("\(ems.user):\(ems.password)".utf8).base64EncodedString()
-        let auth = "Authorization: Basic \(credentials)\r\n"
         let version = "/Thingworx/Things/LocalEms/Services/GetMicroserverVersion"
         // One write: a read answered on the loop, a service call answered by the responder, a read that
         // may not overtake that call, and a last read that closes the connection.
-        let payload = "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
-            + "POST \(version) HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-            + "GET /Thingworx/Things/LocalEms/Properties HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
-            + "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n"
-        let output = try await ems.raw(payload)
-        let answers = output.components(separatedBy: "HTTP/1.1 ").dropFirst()
-        #expect(answers.count == 4, "\(output)")
-        let kinds = answers.map { answer in
-            answer.hasPrefix("200") ? (answer.contains(#""result":"#) ? "version" : answer.contains("isConnected") ? "read" : "?") : "status \(answer.prefix(3))"
-        }
-        #expect(kinds == ["read", "version", "read", "read"], "\(output)")
+        let kinds = try await Self.pipelinedAnswers(ems) { auth in
+            "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
+                + "POST \(version) HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                + "GET /Thingworx/Things/LocalEms/Properties HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
+                + "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n"
+        } kind: { $0.contains(#""result":"#) ? "version" : $0.contains("isConnected") ? "read" : "?" }
+        #expect(kinds == ["read", "version", "read", "read"])
     }
 
     static let write = "/Thingworx/Things/Pump01/Properties/Temperature"
@@ -132,19 +134,13 @@ struct FastPathTests {
         }
         let ems = try await EMSHarness.start(link: link)
         defer { ems.stop() }
-        let credentials = Data("\(ems.user):\(ems.password)".utf8).base64EncodedString()
-        let auth = "Authorization: Basic \(credentials)\r\n"
         let body = #"{"Temperature": 7}"#
-        let payload = "PUT \(Self.write) HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            + "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
-            + "PUT \(Self.write) HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            + "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n"
-        let output = try await ems.raw(payload)
-        let answers = output.components(separatedBy: "HTTP/1.1 ").dropFirst()
-        let kinds = answers.map { answer in
-            !answer.hasPrefix("200") ? "status \(answer.prefix(3))" : answer.contains("isConnected") ? "read" : "write"
-        }
-        #expect(kinds == ["write", "read", "write", "read"], "\(output)")
+        let kinds = try await Self.pipelinedAnswers(ems) { auth in
+            let write = "PUT \(Self.write) HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            return write + "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n" + write
+                + "GET \(Self.isConnected) HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n"
+        } kind: { $0.contains("isConnected") ? "read" : "write" }
+        #expect(kinds == ["write", "read", "write", "read"])
         #expect(link.sent.count == 2)
     }
 
