@@ -90,12 +90,12 @@ struct DoctorCommandTests {
                 certificates = #", "certificates": { "cert_chain": ["\#(directory.file("root.pem"))"] }"#
             }
         }
-        let platformPort = try doctorFreePort()
+        let platformPort = try TestProcess.freePort()
         try directory.write(
             "config.json",
             #"""
             { "ws_servers": [{ "host": "127.0.0.1", "port": \#(platformPort) }], "appKey": "k",
-              "http_server": { "host": "127.0.0.1", "port": \#(try doctorFreePort()), "tls_directory": "\#(tlsDirectory)",
+              "http_server": { "host": "127.0.0.1", "port": \#(try TestProcess.freePort()), "tls_directory": "\#(tlsDirectory)",
                                "passphrase": "doctor-pass", "user": "emsuser", "password": "p" }\#(certificates) }
             """#)
         let doctor = try OutpostProcess.run(
@@ -110,21 +110,3 @@ struct DoctorCommandTests {
         #expect(doctor.stdout.contains("FAIL  platform handshake"), "\(doctor)")
     }
 }
-
-/// A TCP port nobody listens on right now.
-func doctorFreePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw DoctorTestError() }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-struct DoctorTestError: Error {}

@@ -1,4 +1,5 @@
 import Foundation
+import OutpostTestSupport
 import Testing
 
 /// Certificate lifecycle of running processes, with keys and certificates from the `openssl` CLI:
@@ -143,30 +144,6 @@ struct EMSCertificateReloadTests {
 
     /// Runs a program to completion with extra environment; its status and stdout + stderr.
     static func runWithStatus(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-        let outputPath = NSTemporaryDirectory() + "outpost-reload-run-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw HarnessError("cannot create \(outputPath)")
-        }
-        defer {
-            try? output.close()
-            try? FileManager.default.removeItem(atPath: outputPath)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return (process.terminationStatus, String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self))
+        try await TestProcess.run(executable, arguments, environment: environment, includeStandardError: true)
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import OutpostEMS
 import OutpostSecrets
 import OutpostWire
+import OutpostTestSupport
 import Testing
 
 /// One in-process `EMSServer` on a free loopback port, driven with `/usr/bin/curl`.
@@ -98,35 +99,8 @@ struct EMSHarness {
     }
 
     /// Runs a program to completion without blocking the cooperative pool; returns stdout.
-    ///
-    /// Output goes to a temporary file, not a pipe: a pipe's write end can be inherited by a process
-    /// spawned at the same moment by a parallel test and would then never report end-of-file.
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        let outputPath = NSTemporaryDirectory() + "outpost-ems-run-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw HarnessError("cannot create \(outputPath)")
-        }
-        defer {
-            try? output.close()
-            try? FileManager.default.removeItem(atPath: outputPath)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        try await TestProcess.run(executable, arguments).output
     }
 
     /// The system python3 (a version manager's shim on PATH can fail under parallel tests).
@@ -192,17 +166,6 @@ struct HarnessError: Error, CustomStringConvertible {
 
 /// A port nobody listens on right now (ports_to_try covers the race).
 func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw HarnessError("cannot find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    try TestProcess.freePort()
 }
 

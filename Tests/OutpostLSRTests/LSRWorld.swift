@@ -1,4 +1,5 @@
 import Foundation
+import OutpostTestSupport
 import OutpostSecrets
 import OutpostTLS
 import Testing
@@ -192,47 +193,13 @@ final class LSRWorld: @unchecked Sendable {
         throw WorldError("gave up waiting \(timeout) s for \(what())")
     }
 
-    /// Runs a program to completion; returns stdout (written to a temporary file, not a pipe).
+    /// Runs a program to completion; returns stdout.
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        let outputPath = NSTemporaryDirectory() + "outpost-lsr-run-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw WorldError("cannot create \(outputPath)")
-        }
-        defer {
-            try? output.close()
-            try? FileManager.default.removeItem(atPath: outputPath)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
+        try await TestProcess.run(executable, arguments).output
     }
 }
 
 /// A port nobody listens on right now.
 func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw WorldError("cannot find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    try TestProcess.freePort()
 }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Runs programs (`curl`, `openssl`, `outpost`, `python3`) to completion from async tests without
+/// holding a thread while they run.
+public enum TestProcess {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs `executable` and returns its exit status and output: stdout, and stderr too when
+    /// `includeStandardError`. `environment` is added to this process's environment.
+    ///
+    /// The output goes to a temporary file, not a pipe: a pipe's write end can be inherited by a process
+    /// that a parallel test spawns at the same moment, and would then never report end-of-file.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], includeStandardError: Bool = false
+    ) async throws -> (status: Int32, output: String) {
+        let outputPath = NSTemporaryDirectory() + "outpost-test-run-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw Failure(description: "cannot create \(outputPath)")
+        }
+        defer {
+            try? output.close()
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        process.standardOutput = output
+        process.standardError = includeStandardError ? output : FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return (process.terminationStatus, String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self))
+    }
+
+    /// A loopback TCP port nobody listens on right now (a server given it may still lose a race for it).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Failure(description: "cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
