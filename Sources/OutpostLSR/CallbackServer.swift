@@ -74,7 +74,10 @@ final class CallbackServer: Sendable {
             },
             logger: logger)
         do {
-            try await app.runService()
+            // `run()`, not `runService()`: the script resource already runs in `outpost lsr`'s service group,
+            // which handles the signals and passes graceful shutdown down; `runService()` would add one more
+            // group, named by reflecting over the whole application (see docs/rss.md).
+            try await app.run()
         } catch {
             resolve(.failure(LSRSetupError("the callback listener on \(listener.host):\(listener.port) could not start: \(error)")))
             throw error
