@@ -75,72 +75,17 @@ struct EMSCertificateTests {
 }
 
 /// A scratch directory with the `openssl` CLI: CAs, issued certificates, and TLS directories.
-struct TestPKI {
-    let root: String
+typealias TestPKI = OpenSSLPKI
 
+extension OpenSSLPKI {
     init() throws {
-        root = NSTemporaryDirectory() + "outpost-ems-pki-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
-
-    func path(_ name: String) -> String { root + "/" + name }
-
-    func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError("openssl \(arguments.joined(separator: " ")) failed") }
-    }
-
-    func makeCA(_ name: String, _ commonName: String) throws {
-        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
-        try openssl([
-            "req", "-x509", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-days", "30", "-out", "\(name).pem",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ])
-    }
-
-    /// `NAME.key` and `NAME.pem` signed by `ca`.
-    func issue(_ name: String, commonName: String, by ca: String, server: Bool, days: Int = 30) throws {
-        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
-        try openssl(["req", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-out", "\(name).csr"])
-        let extensions = server ? "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n" : "extendedKeyUsage=clientAuth\n"
-        try extensions.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
-        try openssl([
-            "x509", "-req", "-in", "\(name).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-set_serial",
-            String(Int.random(in: 1000...999_999)), "-days", String(days), "-extfile", "\(name).ext", "-out", "\(name).pem",
-        ])
-    }
-
-    /// Writes `directory/key.pem` (encrypted, from `keyFrom` or `name`) and `directory/cert.pem`, each
-    /// by rename, as a deployment tool would.
-    func install(_ name: String, into directory: String, passphrase: String, keyFrom: String? = nil) throws {
-        try openssl([
-            "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "\(keyFrom ?? name).key", "-out", "\(name).enc.key",
-            "-passout", "pass:\(passphrase)",
-        ])
-        for (source, target) in [("\(name).enc.key", "key.pem"), ("\(name).pem", "cert.pem")] {
-            let temporary = path("\(directory)/.\(target).tmp")
-            try? FileManager.default.removeItem(atPath: temporary)
-            try FileManager.default.copyItem(atPath: path(source), toPath: temporary)
-            guard rename(temporary, path("\(directory)/\(target)")) == 0 else { throw HarnessError("rename failed") }
-        }
+        try self.init(prefix: "outpost-ems-pki")
     }
 
     /// The CN the server at `hostPort` presents to `openssl s_client`.
     func presentedCommonName(_ hostPort: String) async throws -> String? {
         let output = try await EMSHarness.run(
             "/bin/sh", ["-c", "openssl s_client -connect \(hostPort) -noservername -cert \(path("device.pem")) -key \(path("device.key")) </dev/null 2>/dev/null"])
-        for line in output.split(separator: "\n") where line.hasPrefix("subject=") {
-            if let range = line.range(of: "CN = ") { return String(line[range.upperBound...]) }
-        }
-        return nil
+        return Self.commonName(inSClientOutput: output)
     }
 }

@@ -173,77 +173,11 @@ func eventually<T>(_ what: String, _ check: () async throws -> T?) async throws 
 }
 
 /// A scratch directory with the `openssl` CLI: CAs, issued certificates, TLS directories.
-struct CallbackPKI {
-    let root: String
+typealias CallbackPKI = OpenSSLPKI
 
+extension OpenSSLPKI {
     init() throws {
-        root = NSTemporaryDirectory() + "outpost-lsr-tls-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root + "/tls", withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
-
-    func path(_ name: String) -> String { root + "/" + name }
-
-    @discardableResult
-    func openssl(_ arguments: [String], stdin: String = "") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let outName = path(".out-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outName, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outName) }
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outName))
-        process.standardOutput = out
-        process.standardError = out
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try out.close()
-        let text = (try? String(contentsOfFile: outName, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 || arguments.first == "s_client" else {
-            throw WorldError("openssl \(arguments.joined(separator: " ")) failed: \(text)")
-        }
-        return text
-    }
-
-    func makeCA(_ name: String, _ commonName: String) throws {
-        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
-        try openssl([
-            "req", "-x509", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-days", "30", "-out", "\(name).pem",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ])
-    }
-
-    /// `NAME.key` and `NAME.pem` signed by `ca`.
-    func issue(_ name: String, commonName: String, by ca: String, server: Bool) throws {
-        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "\(name).key"])
-        try openssl(["req", "-new", "-key", "\(name).key", "-subj", "/CN=\(commonName)", "-out", "\(name).csr"])
-        let extensions = server ? "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n" : "extendedKeyUsage=clientAuth\n"
-        try extensions.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
-        try openssl([
-            "x509", "-req", "-in", "\(name).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-set_serial",
-            String(Int.random(in: 1000...999_999)), "-days", "30", "-extfile", "\(name).ext", "-out", "\(name).pem",
-        ])
-    }
-
-    /// Writes `directory/key.pem` (encrypted, from `keyFrom` or `name`) and `directory/cert.pem`, each by rename.
-    func install(_ name: String, into directory: String, passphrase: String, keyFrom: String? = nil) throws {
-        try openssl([
-            "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "\(keyFrom ?? name).key", "-out", "\(name).enc.key",
-            "-passout", "pass:\(passphrase)",
-        ])
-        for (source, target) in [("\(name).enc.key", "key.pem"), ("\(name).pem", "cert.pem")] {
-            let temporary = path("\(directory)/.\(target).tmp")
-            try? FileManager.default.removeItem(atPath: temporary)
-            try FileManager.default.copyItem(atPath: path(source), toPath: temporary)
-            chmod(temporary, 0o600)
-            guard rename(temporary, path("\(directory)/\(target)")) == 0 else { throw WorldError("rename failed") }
-        }
+        try self.init(prefix: "outpost-lsr-tls", subdirectories: ["tls"])
     }
 
     func sClient(port: Int) throws -> String {
@@ -252,10 +186,7 @@ struct CallbackPKI {
 
     /// The CN the listener presents to a new handshake.
     func presentedCommonName(port: Int) throws -> String? {
-        for line in try sClient(port: port).split(separator: "\n") where line.hasPrefix("subject=") {
-            if let range = line.range(of: "CN = ") { return String(line[range.upperBound...]) }
-        }
-        return nil
+        Self.commonName(inSClientOutput: try sClient(port: port))
     }
 }
 
