@@ -23,8 +23,12 @@ extension EMSResponder {
         return local.propertyBody(path.name)
     }
 
+    /// Bodies up to this size are parsed on the event loop; a larger one (a big InfoTable) goes the full
+    /// way, so parsing it cannot hold up the loop's other connections. Sensor writes are far smaller.
+    static let eventLoopBodyLimit = 16 * 1024
+
     /// `PUT /Thingworx/Things/{thing}/Properties/{name}` of a platform thing with a JSON body of a
-    /// declared length within the limit.
+    /// declared length within ``eventLoopBodyLimit`` and the body limit.
     func plannedWrite(_ request: HTTPRequest, clientAddress: String) -> PlannedWrite? {
         guard request.method == .put else { return nil }
         let head = RequestHeadFields(request.headerFields)
@@ -32,7 +36,9 @@ extension EMSResponder {
             path.characteristic == .properties, let name = path.name
         else { return nil }
         guard !(path.entityType == .thing && registry.isLocal(entity)) else { return nil }
-        guard let length = head.contentLength.flatMap({ Int($0) }), length > 0, length <= settings.maxBodyBytes else { return nil }
+        guard let length = head.contentLength.flatMap({ Int($0) }), length > 0, length <= min(settings.maxBodyBytes, Self.eventLoopBodyLimit) else {
+            return nil
+        }
         switch head.mediaType {
         case "", "application/json", "text/json": break
         default: return nil
