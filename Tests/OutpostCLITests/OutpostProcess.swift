@@ -1,4 +1,5 @@
 import Foundation
+import OutpostTestSupport
 
 /// Runs the built `outpost` binary (or another program) as a child process, as an operator would, and
 /// collects its exit status, stdout and stderr.
@@ -63,38 +64,8 @@ struct OutpostProcess {
         environment: [String: String?] = [:],
         directory: String? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment
-        for (name, value) in environment { merged[name] = value }
-        process.environment = merged
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-
-        let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("outpost-process-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: outputs) }
-        let outURL = outputs.appendingPathComponent("stdout")
-        let errURL = outputs.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let result = try TestProcess.runBlocking(program, arguments, stdin: stdin ?? "", environment: environment, directory: directory)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// `setpriv` arguments that run the child as `nobody`, for permission tests (tests run as root,

@@ -23,25 +23,9 @@ public struct OpenSSLPKI: Sendable {
     /// `s_client`, whose output is wanted even when the handshake fails.
     @discardableResult
     public func openssl(_ arguments: [String], stdin: String = "") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let outName = path(".out-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outName, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outName) }
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outName))
-        process.standardOutput = out
-        process.standardError = out
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try out.close()
-        let text = (try? String(contentsOfFile: outName, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 || arguments.first == "s_client" else {
+        let result = try TestProcess.runBlocking("/usr/bin/openssl", arguments, stdin: stdin, directory: root)
+        let text = result.stdout + result.stderr
+        guard result.status == 0 || arguments.first == "s_client" else {
             throw TestProcess.Failure(description: "openssl \(arguments.joined(separator: " ")) failed: \(text)")
         }
         return text

@@ -42,6 +42,47 @@ public enum TestProcess {
         return (process.terminationStatus, String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self))
     }
 
+    /// Runs `program` to completion on the calling thread (suites that call it carry ``Trait/blockingWork``)
+    /// with `stdin` written to it, and returns its status, stdout and stderr. In `environment`, a nil
+    /// value removes the variable. The output goes through temporary files, as in ``run(_:_:environment:includeStandardError:)``.
+    public static func runBlocking(
+        _ program: String, _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], directory: String? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let outputs = NSTemporaryDirectory() + "outpost-test-process-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outputs) }
+        let outPath = outputs + "/stdout"
+        let errPath = outputs + "/stderr"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return (
+            process.terminationStatus,
+            String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
+            String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
+        )
+    }
+
     /// A loopback TCP port nobody listens on right now (a server given it may still lose a race for it).
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

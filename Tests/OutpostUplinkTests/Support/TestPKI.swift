@@ -1,4 +1,5 @@
 import Foundation
+import OutpostTestSupport
 import OutpostSecrets
 import OutpostTLS
 import Testing
