@@ -59,8 +59,7 @@ extension EMSResponder {
     /// The parsed `/Thingworx` path of a request that passes the URI and header limits, the login
     /// throttle and the credentials.
     private func admittedPath(_ request: HTTPRequest, head: RequestHeadFields, clientAddress: String) -> ThingworxPath? {
-        guard let target = request.path, target.utf8.count <= settings.maxURILength else { return nil }
-        guard head.byteCount <= settings.maxHeaderBytes else { return nil }
+        guard let target = request.path, limitError(uriLength: target.utf8.count, head: head) == nil else { return nil }
         if let auth = settings.auth {
             guard throttle.retryAfter(clientAddress) == nil, auth.verify(authorization: head.authorization) == .accepted else { return nil }
         }

@@ -46,13 +46,8 @@ struct EMSResponder: HTTPResponder {
     }
 
     private func handle(_ request: Request, context: Context) async throws(EMSError) -> Response {
-        if request.uri.description.utf8.count > settings.maxURILength {
-            throw EMSError(.uriTooLong, "the request URI is longer than \(settings.maxURILength) bytes", close: true)
-        }
         let head = RequestHeadFields(request.headers)
-        if head.byteCount > settings.maxHeaderBytes {
-            throw EMSError(.init(code: 431), "the request headers are larger than \(settings.maxHeaderBytes) bytes", close: true)
-        }
+        if let error = limitError(uriLength: request.uri.description.utf8.count, head: head) { throw error }
         if request.method == .options {
             var headers = HTTPFields()
             headers[.allow] = Self.allowed
@@ -151,6 +146,18 @@ struct EMSResponder: HTTPResponder {
         default:
             throw EMSError(.methodNotAllowed, "\(request.method.rawValue) is not supported on \(characteristic.name)", headers: [.allow: Self.allowed])
         }
+    }
+
+    /// The answer to a request over the URI or header limit, nil within them. The event-loop path asks
+    /// the same question (``admittedPath``), so both refuse the same requests.
+    func limitError(uriLength: Int, head: RequestHeadFields) -> EMSError? {
+        if uriLength > settings.maxURILength {
+            return EMSError(.uriTooLong, "the request URI is longer than \(settings.maxURILength) bytes", close: true)
+        }
+        if head.byteCount > settings.maxHeaderBytes {
+            return EMSError(.init(code: 431), "the request headers are larger than \(settings.maxHeaderBytes) bytes", close: true)
+        }
+        return nil
     }
 
     // MARK: Upstream
