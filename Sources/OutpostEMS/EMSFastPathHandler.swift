@@ -103,7 +103,7 @@ final class EMSFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .writing
             let responder = self.responder
             let promise = context.eventLoop.makePromise(of: EMSAnswer.self)
-            promise.completeWithTask { await responder.writeAnswer(message) }
+            responder.submitWrite(message) { promise.succeed($0) }
             promise.futureResult.assumeIsolated().whenSuccess { [self] answer in
                 written(answer, context: context)
             }

@@ -181,17 +181,31 @@ struct EMSResponder: HTTPResponder {
     /// Hands a write to the sink and says how it went: 200 with the platform's answer, 202 when it was
     /// stored for later, or the error. Also used for writes answered on the event loop.
     func writeAnswer(_ message: WireRequest) async -> EMSAnswer {
-        do {
-            guard let reply = try await writes.write(message) else {
-                // Stored for later delivery: say so, for clients that only log bodies.
-                var body: JSONObject = ["queued": .bool(true), "message": .string(OutboxWriteSink.queuedMessage)]
-                // How much of this thing's data is waiting, this write included: a client can slow down.
-                if let stored = writes.storedCount(thing: message.entityName) { body.append("storedForThing", .integer(Int64(stored))) }
-                return EMSAnswer(status: .accepted, headers: [.contentType: Self.jsonContentType], body: Self.jsonBody(.object(body)))
-            }
+        do throws(PlatformLinkError) {
+            return writeAnswer(.success(try await writes.write(message)), thing: message.entityName)
+        } catch {
+            return writeAnswer(.failure(error), thing: message.entityName)
+        }
+    }
+
+    /// The same for the event-loop write path: `done` gets the answer on whichever thread finishes
+    /// the write; nothing waits meanwhile.
+    func submitWrite(_ message: WireRequest, done: @escaping @Sendable (EMSAnswer) -> Void) {
+        writes.submit(message) { [self] outcome in done(writeAnswer(outcome, thing: message.entityName)) }
+    }
+
+    private func writeAnswer(_ outcome: Result<WireResponse?, PlatformLinkError>, thing: String) -> EMSAnswer {
+        switch outcome {
+        case .success(nil):
+            // Stored for later delivery: say so, for clients that only log bodies.
+            var body: JSONObject = ["queued": .bool(true), "message": .string(OutboxWriteSink.queuedMessage)]
+            // How much of this thing's data is waiting, this write included: a client can slow down.
+            if let stored = writes.storedCount(thing: thing) { body.append("storedForThing", .integer(Int64(stored))) }
+            return EMSAnswer(status: .accepted, headers: [.contentType: Self.jsonContentType], body: Self.jsonBody(.object(body)))
+        case .success(let reply?):
             guard reply.status.isSuccess else { return EMSError.platform(reply.status, reason: reply.reason).answer }
             return Self.tableAnswer(reply.content)
-        } catch {
+        case .failure(let error):
             return EMSError.link(error, retryAfter: settings.retryAfterSeconds).answer
         }
     }

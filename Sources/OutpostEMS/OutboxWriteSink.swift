@@ -24,8 +24,20 @@ public struct OutboxWriteSink: WriteSink {
     }
 
     public func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody? {
-        let write = ThingWriteGroups.Write(request: request, acceptedMillis: OutboxStore.nowMillis())
-        return try await groups.submit(write) { group in await deliver(group) }.get()
+        try await groups.submit(Self.accepted(request), deliver: delivery).get()
+    }
+
+    /// Queues the write in its thing's turn without a task of its own (see ``ThingWriteGroups``).
+    public func submit(_ request: RequestBody, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void) {
+        groups.submit(Self.accepted(request), done: done, deliver: delivery)
+    }
+
+    private static func accepted(_ request: RequestBody) -> ThingWriteGroups.Write {
+        ThingWriteGroups.Write(request: request, acceptedMillis: OutboxStore.nowMillis())
+    }
+
+    private var delivery: ThingWriteGroups.Delivery {
+        { group in await deliver(group) }
     }
 
     /// One write as it came. Several property writes: one push message whose SUCCESS answers each;

@@ -5,6 +5,10 @@ public import OutpostWire
 public protocol WriteSink: Sendable {
     /// Delivers a write. `nil` means accepted for later delivery (answered 202 Accepted).
     func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody?
+    /// Delivers a write and calls `done` with what ``write(_:)`` returns or throws, on whichever thread
+    /// finishes it. For the event-loop write path, which must not wait; the default runs ``write(_:)``
+    /// in a task.
+    func submit(_ request: RequestBody, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void)
     /// The state of the offline message store for `LocalEms` `GetOutboxStatus`; nil without one.
     func status() async -> InfoTable?
     /// Writes for `thing` waiting in the offline message store now (for a 202's body); nil without one.
@@ -12,6 +16,16 @@ public protocol WriteSink: Sendable {
 }
 
 extension WriteSink {
+    public func submit(_ request: RequestBody, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void) {
+        Task {
+            do throws(PlatformLinkError) {
+                done(.success(try await write(request)))
+            } catch {
+                done(.failure(error))
+            }
+        }
+    }
+
     public func status() async -> InfoTable? { nil }
     public func storedCount(thing: String) -> Int? { nil }
 }
