@@ -64,6 +64,7 @@ extension ThingStore {
             return storage.pending.waiters
         }
         for waiter in waiters { waiter(PlatformError(.storage, "the thing store is closed (the platform is stopping)")) }
+        checkpointer?.close()
         writer.sync { try? database.close() }
     }
 
@@ -88,6 +89,7 @@ extension ThingStore {
             if !batch.history.isEmpty || !batch.things.isEmpty {
                 do {
                     try append(batch)
+                    checkpointer?.committed()
                 } catch {
                     failure = error
                     logger.error("cannot save to the thing store", metadata: ["outpost.error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import NIOConcurrencyHelpers
 import OutpostWire
 
@@ -60,6 +61,20 @@ extension ThingStore {
             throw error
         } catch {
             throw PlatformError(.storage, "cannot open the thing store \(path): \(error); move it away to start empty (store.path in platform.json)")
+        }
+    }
+
+    /// A checkpointer beside the writer, whose automatic checkpoints are then turned off; nil (and
+    /// SQLite's automatic checkpoints kept) when its connection cannot be opened.
+    static func checkpointer(path: String, database: DatabaseQueue, logger: Logger) -> WALCheckpointer? {
+        do {
+            let checkpointer = try WALCheckpointer(path: path, logger: logger)
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+            return checkpointer
+        } catch {
+            logger.warning(
+                "the thing store's log is checkpointed by the writer (no second connection)", metadata: ["outpost.error": "\(error)"])
+            return nil
         }
     }
 

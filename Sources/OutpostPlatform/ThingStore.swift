@@ -56,6 +56,9 @@ public final class ThingStore: Sendable {
     let database: DatabaseQueue?
     /// Runs the writer: one transaction at a time, off the event loops.
     let writer = DispatchQueue(label: "outpost.platform.store")
+    /// Checkpoints the file's log beside the writer; nil in memory, or when SQLite checkpoints in the
+    /// writer's commits as by default (the second connection could not be opened).
+    let checkpointer: WALCheckpointer?
     let logger: Logger
     /// The writer's own state (interned property keys, next sequence number, trim counters); only
     /// the writer queue and start-up touch it, so its lock is never contended.
@@ -75,11 +78,13 @@ public final class ThingStore: Sendable {
         if let path {
             let opened = try Self.openDatabase(path: path, historyLimit: limit)
             database = opened.queue
+            checkpointer = Self.checkpointer(path: path, database: opened.queue, logger: logger)
             importedJSON = opened.importedJSON
             writerState = NIOLockedValueBox(opened.writerState)
             storage.withLockedValue { $0.things = opened.things }
         } else {
             database = nil
+            checkpointer = nil
             importedJSON = nil
             writerState = NIOLockedValueBox(WriterState())
         }
