@@ -3,7 +3,7 @@
 # same TLS (P-256 certificate, TLS 1.2+) and HTTP Basic auth, wrk -t2 -c64 -d10s over keep-alive.
 # Prints figures; it is not a test. Needs wrk and nginx (apt-get install -y wrk nginx).
 #
-#   scripts/bench-ems.sh            # build release into .build-ems-release, then measure
+#   scripts/bench-ems.sh            # build release (static runtime, function sections) into .build-ems-release, then measure
 #   DURATION=5s scripts/bench-ems.sh
 #   OUTPOST_BIN=path/to/outpost scripts/bench-ems.sh   # skip the build, measure that binary
 #   RATE=5000 scripts/bench-ems.sh   # the fixed rate of (3), run with outpost-bench http-rate
@@ -21,8 +21,13 @@ if [ -n "${OUTPOST_BIN:-}" ]; then
     BIN=$OUTPOST_BIN
     LOAD=${OUTPOST_BENCH_BIN:-$(dirname "$OUTPOST_BIN")/outpost-bench}
 else
-    swift build -c release --scratch-path "$SCRATCH" --product outpost >&2
-    swift build -c release --scratch-path "$SCRATCH" --product outpost-bench >&2
+    # The release build as shipped (docs/rss.md): Swift runtime linked in, one section per function so
+    # the link's symbol order (scripts/outpost-startup.order) can pack the start-up and request code.
+    # A first build takes 10-15 minutes on 2 cores.
+    RELEASE=(-c release --static-swift-stdlib --scratch-path "$SCRATCH"
+        -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections)
+    swift build "${RELEASE[@]}" --product outpost >&2
+    swift build "${RELEASE[@]}" --product outpost-bench >&2
     BIN="$ROOT/$SCRATCH/release/outpost"
     LOAD="$ROOT/$SCRATCH/release/outpost-bench"
 fi
