@@ -50,19 +50,10 @@ final class EMSFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readDeferred = false
     private var active = true
     private var clientAddress = "unknown"
-    /// Made on the first write: the delivery task a write of this connection starts runs here.
-    private var executor: EventLoopTaskExecutor?
 
     init(responder: EMSResponder, dates: HTTPDateCache) {
         self.responder = responder
         self.dates = dates
-    }
-
-    private func loopExecutor(_ context: ChannelHandlerContext) -> EventLoopTaskExecutor {
-        if let executor { return executor }
-        let made = EventLoopTaskExecutor(context.eventLoop)
-        executor = made
-        return made
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -112,7 +103,7 @@ final class EMSFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .writing
             let responder = self.responder
             let promise = context.eventLoop.makePromise(of: EMSAnswer.self)
-            responder.submitWrite(message, executor: loopExecutor(context)) { promise.succeed($0) }
+            responder.submitWrite(message) { promise.succeed($0) }
             promise.futureResult.assumeIsolated().whenSuccess { [self] answer in
                 written(answer, context: context)
             }

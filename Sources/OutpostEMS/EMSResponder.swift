@@ -190,8 +190,8 @@ struct EMSResponder: HTTPResponder {
 
     /// The same for the event-loop write path: `done` gets the answer on whichever thread finishes
     /// the write; nothing waits meanwhile.
-    func submitWrite(_ message: WireRequest, executor: (any TaskExecutor)?, done: @escaping @Sendable (EMSAnswer) -> Void) {
-        writes.submit(message, executor: executor) { [self] outcome in done(writeAnswer(outcome, thing: message.entityName)) }
+    func submitWrite(_ message: WireRequest, done: @escaping @Sendable (EMSAnswer) -> Void) {
+        writes.submit(message) { [self] outcome in done(writeAnswer(outcome, thing: message.entityName)) }
     }
 
     private func writeAnswer(_ outcome: Result<WireResponse?, PlatformLinkError>, thing: String) -> EMSAnswer {

@@ -28,10 +28,8 @@ public struct OutboxWriteSink: WriteSink {
     }
 
     /// Queues the write in its thing's turn without a task of its own (see ``ThingWriteGroups``).
-    public func submit(
-        _ request: RequestBody, executor: (any TaskExecutor)?, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void
-    ) {
-        groups.submit(Self.accepted(request), executor: executor, done: done, deliver: delivery)
+    public func submit(_ request: RequestBody, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void) {
+        groups.submit(Self.accepted(request), done: done, deliver: delivery)
     }
 
     private static func accepted(_ request: RequestBody) -> ThingWriteGroups.Write {

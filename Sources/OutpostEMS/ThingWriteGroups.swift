@@ -11,10 +11,8 @@ import OutpostWire
 /// platform instead of queueing for one each (a group commit one hop before the platform's own).
 ///
 /// A waiting write costs a closure in a list, not a task: the event-loop write path
-/// (``EMSFastPathHandler``) hands writes over with ``submit(_:executor:done:deliver:)`` and gets its
-/// answer back through `done`. The delivery task itself runs on the event loop of the connection
-/// whose write started it (``EventLoopTaskExecutor``), so a PUT answered from the platform never
-/// passes through the concurrency pool.
+/// (``EMSFastPathHandler``) hands writes over with ``submit(_:done:deliver:)`` and gets its answer
+/// back through `done`, so only the thing's delivery task runs on the concurrency pool.
 final class ThingWriteGroups: Sendable {
     struct Write: Sendable {
         let request: RequestBody
@@ -42,9 +40,8 @@ final class ThingWriteGroups: Sendable {
     /// Queues `write` for its thing and returns at once; `done` gets its outcome once the group it
     /// joined is delivered. `deliver` gets a group in arrival order and returns one outcome per write,
     /// in that order; it is the thing's own while its task runs (the `deliver` of later calls is
-    /// used only once the thing is idle again). A write that starts the thing's task has it prefer
-    /// `executor`.
-    func submit(_ write: Write, executor: (any TaskExecutor)? = nil, done: @escaping Completion, deliver: @escaping Delivery) {
+    /// used only once the thing is idle again).
+    func submit(_ write: Write, done: @escaping Completion, deliver: @escaping Delivery) {
         let thing = write.request.entityName
         let starts = waiting.withLockedValue { waiting -> Bool in
             let idle = waiting[thing] == nil
@@ -52,7 +49,7 @@ final class ThingWriteGroups: Sendable {
             return idle
         }
         // Not cancellable: each delivery has its own timeouts, so the task ends.
-        if starts { Task(executorPreference: executor) { await self.deliverAll(thing, deliver) } }
+        if starts { Task { await self.deliverAll(thing, deliver) } }
     }
 
     /// Delivers `write` in its thing's turn, alone or with the writes that waited with it.

@@ -7,9 +7,8 @@ public protocol WriteSink: Sendable {
     func write(_ request: RequestBody) async throws(PlatformLinkError) -> ResponseBody?
     /// Delivers a write and calls `done` with what ``write(_:)`` returns or throws, on whichever thread
     /// finishes it. For the event-loop write path, which must not wait; the default runs ``write(_:)``
-    /// in a task preferring `executor`.
-    func submit(
-        _ request: RequestBody, executor: (any TaskExecutor)?, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void)
+    /// in a task.
+    func submit(_ request: RequestBody, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void)
     /// The state of the offline message store for `LocalEms` `GetOutboxStatus`; nil without one.
     func status() async -> InfoTable?
     /// Writes for `thing` waiting in the offline message store now (for a 202's body); nil without one.
@@ -17,10 +16,8 @@ public protocol WriteSink: Sendable {
 }
 
 extension WriteSink {
-    public func submit(
-        _ request: RequestBody, executor: (any TaskExecutor)?, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void
-    ) {
-        Task(executorPreference: executor) {
+    public func submit(_ request: RequestBody, done: @escaping @Sendable (Result<ResponseBody?, PlatformLinkError>) -> Void) {
+        Task {
             do throws(PlatformLinkError) {
                 done(.success(try await write(request)))
             } catch {
