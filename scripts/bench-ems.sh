@@ -104,6 +104,10 @@ rate() { awk '/Requests\/sec/ {print $2}'; }
 bench() { wrk -t2 -c64 -d"$DURATION" -H "$AUTH" "$@" 2>&1; }
 
 LOAD_BEFORE=$(uptime)
+# CPU time the hypervisor gave to other guests during the runs (the `steal` column of /proc/stat): on a
+# shared virtual machine it stalls every thread at random and moves latency percentiles by milliseconds.
+cpu_ticks() { awk '/^cpu / {total=0; for (i=2; i<=NF; i++) total+=$i; print $9, total}' /proc/stat; }
+read -r STEAL_BEFORE TOTAL_BEFORE < <(cpu_ticks)
 ISC=/Thingworx/Things/LocalEms/Properties/isConnected
 PUT=/Thingworx/Things/BenchThing/Properties/Temperature
 ems_get=$(bench "https://127.0.0.1:$EMS_PORT$ISC" | rate)
@@ -119,12 +123,15 @@ fixed() {
 }
 paced_ems=$(fixed "https://127.0.0.1:$EMS_PORT$PUT")
 paced_nginx=$(fixed "https://127.0.0.1:$NGINX_PORT$PUT")
+read -r STEAL_AFTER TOTAL_AFTER < <(cpu_ticks)
+STEAL=$(awk -v s=$((STEAL_AFTER - STEAL_BEFORE)) -v t=$((TOTAL_AFTER - TOTAL_BEFORE)) 'BEGIN {printf "%.1f %%", t ? 100 * s / t : 0}')
 NGINX_RSS=$(ps -o rss= --ppid "$(cat "$WORK/nginx.pid")" -p "$(cat "$WORK/nginx.pid")" | awk '{s+=$1} END {print s/1024 " MB"}')
 
 ratio() { /usr/bin/python3 -c "import sys; a,b=float(sys.argv[1] or 0),float(sys.argv[2] or 0); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
 echo "outpost ems benchmark ($(nproc) cores, wrk -t2 -c64 -d$DURATION, HTTPS + Basic auth, keep-alive)"
 echo "  load before: $LOAD_BEFORE"
 echo "  load after:  $(uptime)"
+echo "  CPU steal during the runs: $STEAL of all CPU time (time the hypervisor ran other guests)"
 printf '  (1) GET isConnected (local):          %10s req/s   nginx %10s req/s   ratio %s\n' "$ems_get" "$nginx_get" "$(ratio "$ems_get" "$nginx_get")"
 printf '  (2) PUT property -> platform, acked:  %10s req/s   nginx %10s req/s   ratio %s (nginx answers locally)\n' "$ems_put" "$nginx_put" "$(ratio "$ems_put" "$nginx_put")"
 printf '  (3) PUT at a fixed %s req/s (open loop, 50 conns), latency ms:\n      ems   %s\n      nginx %s\n' "$RATE" "$paced_ems" "$paced_nginx"
