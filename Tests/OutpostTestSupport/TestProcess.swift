@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs programs (`curl`, `openssl`, `outpost`, `python3`) to completion from async tests without
 /// holding a thread while they run.
@@ -83,19 +84,49 @@ public enum TestProcess {
         )
     }
 
-    /// A loopback TCP port nobody listens on right now (a server given it may still lose a race for it).
+    /// A loopback TCP port nobody listens on right now, for a server a test starts next.
+    ///
+    /// Chosen below the kernel's ephemeral range (`ip_local_port_range`, 32768 and up by default), never
+    /// twice in one test process. A port the kernel hands out for `bind(0)` comes from that range, and so
+    /// does the local port of every outgoing connection: with tests running `curl` and clients in
+    /// parallel, one of those connections could take the port between this call and the server's bind
+    /// ("Address already in use"). Below the range only another test's server can take it.
     public static func freePort() throws -> Int {
+        let lowest = 20_000
+        let ephemeralStart = ephemeralRangeStart()
+        if ephemeralStart - lowest >= 1_000 {
+            for _ in 0..<500 {
+                let candidate = Int.random(in: lowest..<ephemeralStart)
+                guard handedOut.withLock({ $0.insert(candidate).inserted }) else { continue }
+                if (try? bindLoopback(port: candidate)) != nil { return candidate }
+            }
+        }
+        return try bindLoopback(port: 0)
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// The first port of the ephemeral range (32768 when it cannot be read).
+    private static func ephemeralRangeStart() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
+            let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first, let start = Int(first)
+        else { return 32_768 }
+        return start
+    }
+
+    /// Binds (and closes) a loopback socket on `port`, 0 for any; the port it got.
+    private static func bindLoopback(port: Int) throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw Failure(description: "cannot find a free port") }
+        guard bound else { throw Failure(description: "cannot bind a loopback port (\(port == 0 ? "any" : String(port)))") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
