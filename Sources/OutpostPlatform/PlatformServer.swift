@@ -22,7 +22,8 @@ public final class PlatformServer: Service, Sendable {
     public let registry = SessionRegistry()
     private let logger: Logger
     private let group: any EventLoopGroup
-    private let channels = NIOLockedValueBox<[any Channel]>([])
+    /// The listeners once bound, and whether ``shutdown()`` was called (possibly before they were).
+    private let listeners = NIOLockedValueBox<(channels: [any Channel], stopRequested: Bool)>(([], false))
     private let listening = NIOLockedValueBox<(Addresses?, [CheckedContinuation<Addresses, any Error>])>((nil, []))
 
     public init(settings: PlatformSettings, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(PlatformError) {
@@ -71,6 +72,16 @@ public final class PlatformServer: Service, Sendable {
         }
         let addresses = Addresses(
             alwaysOnPort: alwaysOn.localAddress?.port ?? settings.port, adminPort: admin.channel.localAddress?.port ?? settings.adminPort)
+        // Known to shutdown() before anyone learns the addresses: a caller that stops the platform as
+        // soon as addresses() returns must not find nothing to close (run() would then never return).
+        let stopRequested = listeners.withLockedValue { listeners in
+            listeners.channels = [alwaysOn, admin.channel]
+            return listeners.stopRequested
+        }
+        if stopRequested {
+            alwaysOn.close(promise: nil)
+            admin.channel.close(promise: nil)
+        }
         let waiters = listening.withLockedValue { state in
             state.0 = addresses
             defer { state.1 = [] }
@@ -84,7 +95,6 @@ public final class PlatformServer: Service, Sendable {
                 "outpost.platform.admin": "\(settings.adminHost):\(addresses.adminPort)",
                 "outpost.platform.tls": "\(settings.tls != nil)",
             ])
-        channels.withLockedValue { $0 = [alwaysOn, admin.channel] }
         let api = AdminAPI(settings: settings, store: store, registry: registry)
         let adminServer = AdminServer(api: api, logger: logger)
         let store = self.store
@@ -117,9 +127,14 @@ public final class PlatformServer: Service, Sendable {
         logger.info("platform stopped")
     }
 
-    /// Stops listening and disconnects every edge; ``run()`` then returns.
+    /// Stops listening and disconnects every edge; ``run()`` then returns (at once after binding when
+    /// this is called before it has bound).
     public func shutdown() {
-        for channel in channels.withLockedValue({ $0 }) { channel.close(promise: nil) }
+        let channels = listeners.withLockedValue { listeners in
+            listeners.stopRequested = true
+            return listeners.channels
+        }
+        for channel in channels { channel.close(promise: nil) }
         for session in registry.sessions { session.channel.close(promise: nil) }
     }
 
