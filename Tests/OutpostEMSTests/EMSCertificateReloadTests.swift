@@ -6,7 +6,7 @@ import Testing
 /// `strict_permissions` refusing to start, the LocalEms `ReloadCertificates` service and
 /// `outpost cert reload --url` answering per certificate, the edge trust directory reloaded, and
 /// the platform reloading on SIGHUP with expiry warnings at start.
-@Suite("certificate reload and strict permissions")
+@Suite("certificate reload and strict permissions", .blockingWork)
 struct EMSCertificateReloadTests {
     /// A config for `outpost ems` with the TLS directory `tls` and `extra` members at the top level.
     static func writeConfig(_ pki: TestPKI, port: Int, extra: String = "", mode: mode_t = 0o600) throws {

@@ -1,10 +1,11 @@
 import Foundation
+import OutpostTestSupport
 import OutpostWire
 import Testing
 
 /// `outpost ems` and `outpost platform` as processes, as an operator runs them: the uplink, the
 /// per-install certificate, forwarding both ways.
-@Suite("outpost ems with outpost platform")
+@Suite("outpost ems with outpost platform", .blockingWork)
 struct EMSProcessTests {
     @Test func endToEndWithTheReferencePlatform() async throws {
         let directory = NSTemporaryDirectory() + "outpost-ems-e2e-" + UUID().uuidString

@@ -1,11 +1,12 @@
 import Foundation
+import OutpostTestSupport
 import OutpostWire
 import Testing
 
 /// `outpost ems` and `outpost platform` as processes, driven with curl (and python3 for what curl will
 /// not send): every route with TLS on and off, authentication on and off; every bad-client case; the
 /// offline answers; Restart.
-@Suite("outpost ems routes over real sockets")
+@Suite("outpost ems routes over real sockets", .blockingWork)
 struct EMSRouteMatrixTests {
     struct Running {
         let directory: String

@@ -1,12 +1,13 @@
 import Foundation
 import Logging
 import OutpostOutbox
+import OutpostTestSupport
 import OutpostWire
 import Testing
 
 /// `outpost outbox list|retry|purge` as processes, on a store file another process (this test, standing
 /// in for a running EMS) holds open and writes to.
-@Suite("outpost outbox commands on a live store")
+@Suite("outpost outbox commands on a live store", .blockingWork)
 struct OutboxCommandTests {
     static func outpost(_ arguments: [String]) async throws -> String {
         try await EMSHarness.run(ChildProcess.outpostBinary, arguments)

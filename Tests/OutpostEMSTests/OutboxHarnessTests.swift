@@ -1,12 +1,13 @@
 import Foundation
 import NIOConcurrencyHelpers
+import OutpostTestSupport
 import Testing
 
 /// Short runs of the outbox harnesses. Full runs (documented in the README):
 ///   OUTPOST_OUTBOX_CRASH_CYCLES=50 swift test --filter OutboxHarnessTests/crash
 ///   OUTPOST_OUTBOX_OUTAGE_SECONDS=300 swift test --filter OutboxHarnessTests/outage
 /// Each prints its figures (acknowledged, lost, duplicates, out of order).
-@Suite("Outbox harness: outpost ems killed, platform stopped", .serialized)
+@Suite("Outbox harness: outpost ems killed, platform stopped", .serialized, .blockingWork)
 struct OutboxHarnessTests {
     static func setting(_ name: String, default value: Int) -> Int {
         ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? value
